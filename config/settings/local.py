@@ -1,0 +1,10 @@
+"""Development: `make run` on a laptop. Demo accounts, readable errors, no secrets needed."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("DEMO_MODE", "true")
+# Only for development; production.py refuses to start without a real SECRET_KEY.
+os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+
+from config.settings.base import *  # noqa: E402, F403

@@ -1,0 +1,125 @@
+"""The demo: four provinces the customer named, with accounts whose password is published.
+
+Runs only in demo mode (DEMO_MODE, on by default in development). Idempotent: each
+step checks what exists, so `make run` can call it on every start. Later features
+add their own demo data as further steps in `seed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
+
+from cases.models import Agency, AgencyMember
+from tenants import roles
+from tenants.registry import UnitKind, find_unit
+from tenants.services import account_ensure, national_ensure, province_provision
+
+DEMO_PASSWORD = "demo1022"
+
+
+@dataclass(frozen=True)
+class DemoProvince:
+    slug: str
+    # The agency the demo agency account works for: (code, name).
+    agency: tuple[str, str]
+
+
+DEMO_PROVINCES = (
+    DemoProvince("binhduong", ("SYT", "Sở Y tế tỉnh Bình Dương")),
+    DemoProvince("thanhhoa", ("SYT", "Sở Y tế tỉnh Thanh Hóa")),
+    # Cà Mau's key 2 (epidemic control) goes to the provincial CDC: the agency of record.
+    DemoProvince("camau", ("CDC", "Trung tâm Kiểm soát bệnh tật tỉnh Cà Mau")),
+    DemoProvince("binhphuoc", ("SYT", "Sở Y tế tỉnh Bình Phước")),
+)
+NATIONAL_ACCOUNTS = (("giamsat", roles.NATIONAL_VIEWER), ("quantri", roles.PLATFORM_ADMIN))
+PROVINCE_ACCOUNTS = (("admin", roles.PROVINCE_ADMIN), ("operator", roles.OPERATOR), ("agency", roles.AGENCY_STAFF))
+
+
+def demo_username(prefix: str, slug: str) -> str:
+    # Usernames differ per province so that the demo shows an account cannot cross provinces.
+    return f"{prefix}.{slug}"
+
+
+def seed(*, base_domain: str, log=print) -> None:
+    if not settings.DEMO_MODE:
+        raise ImproperlyConfigured("The demo seed publishes its passwords; it runs only with DEMO_MODE on.")
+    for line in national_ensure(base_domain=base_domain):
+        log(f"  + {line}")
+    with schema_context(get_public_schema_name()):
+        for username, role in NATIONAL_ACCOUNTS:
+            if account_ensure(username=username, password=DEMO_PASSWORD, role=role):
+                log(f"  + tài khoản quốc gia «{username}»")
+
+    for demo in DEMO_PROVINCES:
+        unit = find_unit(demo.slug, kind=UnitKind.LEGACY)
+        result = province_provision(
+            unit=unit,
+            base_domain=base_domain,
+            admin_username=demo_username("admin", demo.slug),
+            admin_password=DEMO_PASSWORD,
+        )
+        log(f"{unit.full_name}: {len(result.changes)} thay đổi")
+        for line in result.changes:
+            log(f"  + {line}")
+        with tenant_context(result.province):
+            for line in _province_demo_ensure(demo):
+                log(f"  + {line}")
+
+
+@transaction.atomic
+def _province_demo_ensure(demo: DemoProvince) -> list[str]:
+    changes = []
+    code, name = demo.agency
+    agency, created = Agency.objects.get_or_create(code=code, defaults={"name": name})
+    if created:
+        changes.append(f"cơ quan «{name}»")
+    for prefix, role in PROVINCE_ACCOUNTS:
+        username = demo_username(prefix, demo.slug)
+        if account_ensure(username=username, password=DEMO_PASSWORD, role=role):
+            changes.append(f"tài khoản «{username}»")
+        if role is roles.AGENCY_STAFF:
+            from django.contrib.auth import get_user_model
+
+            user = get_user_model().objects.get(username=username)
+            AgencyMember.objects.get_or_create(user=user, defaults={"agency": agency})
+    return changes
+
+
+def summary(*, base_domain: str, port: int) -> str:
+    """The URLs and logins a newcomer needs, as printed by `make run`."""
+    suffix = "" if port == 80 else f":{port}"
+    lines = [
+        "",
+        "Tổng đài 1022 — bản demo",
+        "=" * 72,
+        f"Trang quốc gia:    http://{base_domain}{suffix}/",
+        f"  quản trị nền tảng: http://{base_domain}{suffix}/admin/",
+        *(f"  {u:<18} / {DEMO_PASSWORD}   ({r.group_name})" for u, r in NATIONAL_ACCOUNTS),
+    ]
+    with schema_context(get_public_schema_name()):
+        from tenants.models import Province
+
+        provinces = {p.slug: p for p in Province.objects.provinces().prefetch_related("dialing_prefixes")}
+    for demo in DEMO_PROVINCES:
+        province = provinces.get(demo.slug)
+        if province is None:
+            continue
+        host = f"http://{demo.slug}.{base_domain}{suffix}"
+        prefixes = ", ".join(f"{p} 1022" for p in province.trunk_prefixes())
+        lines += [
+            "",
+            f"{province.name} ({prefixes}):  {host}/",
+            f"  quản trị trang: {host}/admin/    đăng nhập: {host}/accounts/login/",
+            *(
+                f"  {demo_username(prefix, demo.slug):<22} / {DEMO_PASSWORD}   ({role.group_name})"
+                for prefix, role in PROVINCE_ACCOUNTS
+            ),
+        ]
+    lines += ["", f"Kiểm tra hệ thống: http://{base_domain}{suffix}/healthz", "=" * 72, ""]
+    return "\n".join(lines)

@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tenants.models import Province
+from tenants.roles import user_roles
+
+
+def national_home(request: HttpRequest) -> HttpResponse:
+    """The national site: which provinces run on the platform and where. Public information only."""
+    provinces = (
+        Province.objects.provinces()
+        .filter(status=Province.Status.ACTIVE)
+        .prefetch_related("dialing_prefixes", "domains")
+        .order_by("name")
+    )
+    return render(request, "tenants/national_home.html", {"provinces": provinces})
+
+
+@login_required
+def account_home(request: HttpRequest) -> HttpResponse:
+    """Where a login lands: who you are, in which province, with which roles, and where to go."""
+    return render(request, "tenants/account_home.html", {"roles": user_roles(request.user)})
