@@ -10,12 +10,14 @@ the server already running simply attaches to it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import subprocess
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -35,13 +37,22 @@ def redis_dir(var_dir: Path) -> Path:
 
 def postgres_url(var_dir: Path) -> str:
     """Start (or attach to) the embedded PostgreSQL and return a URL for the project database."""
-    import pgserver
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); pgserver copes.
+        warnings.simplefilter("ignore")
+        import pgserver
+        from pgserver import utils
 
     pgdata = postgres_dir(var_dir)
     pgdata.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: a short-lived manage.py must not stop the server that
     # `make run` and its workers are using; `stop_postgres` does that explicitly.
     server = pgserver.get_server(pgdata, cleanup_mode=None)
+    info = utils.PostmasterInfo.read_from_pgdata(pgdata.resolve())
+    if info is None or not info.is_running():
+        # pgserver hands back the handle this process already had, but the server stopped since.
+        with server._lock:
+            server.ensure_postgres_running()
     _ensure_database(server.get_uri("postgres"), DATABASE_NAME)
     # pgserver hands out postgresql://postgres:@/<db>?host=<socket dir>
     return server.get_uri(DATABASE_NAME)
@@ -57,10 +68,9 @@ def _ensure_database(maintenance_uri: str, name: str) -> None:
         with conn.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                try:
+                # Another process may create it in the meantime.
+                with contextlib.suppress(errors.DuplicateDatabase):
                     cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                except errors.DuplicateDatabase:
-                    pass  # another process created it in the meantime
     finally:
         conn.close()
 
@@ -70,7 +80,7 @@ def stop_postgres(var_dir: Path) -> bool:
     from pgserver import utils
     from pgserver._commands import pg_ctl
 
-    pgdata = postgres_dir(var_dir)
+    pgdata = postgres_dir(var_dir).resolve()
     info = utils.PostmasterInfo.read_from_pgdata(pgdata)
     if info is None or not info.is_running():
         return False
@@ -103,10 +113,9 @@ def stop_redis(var_dir: Path) -> bool:
     socket_path = redis_socket_path(var_dir)
     if not _redis_answers(socket_path):
         return False
-    try:
+    # The server closes the connection as it exits.
+    with contextlib.suppress(redis.ConnectionError):
         redis.Redis(unix_socket_path=str(socket_path)).shutdown(save=True)
-    except redis.ConnectionError:
-        pass  # the server closes the connection as it exits
     return True
 
 

@@ -152,8 +152,10 @@ def _permission(dotted: str) -> Permission:
     app_label, _, codename = dotted.partition(".")
     try:
         return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-    except Permission.DoesNotExist:
-        raise ImproperlyConfigured(f"Role permission {dotted!r} does not exist in schema {connection.schema_name}")
+    except Permission.DoesNotExist as exc:
+        raise ImproperlyConfigured(
+            f"Role permission {dotted!r} does not exist in schema {connection.schema_name}"
+        ) from exc
 
 
 @transaction.atomic

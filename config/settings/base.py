@@ -206,5 +206,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"level": "INFO"},
+        "pgserver": {"level": "WARNING"},
     },
 }

@@ -7,4 +7,7 @@ os.environ.setdefault("DEMO_MODE", "true")
 # Only for development; production.py refuses to start without a real SECRET_KEY.
 os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
 
-from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import *  # noqa: F403
+
+# whitenoise serves from the finders here; it only needs the directory to exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

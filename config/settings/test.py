@@ -6,12 +6,22 @@ os.environ.setdefault("SECRET_KEY", "test-only-insecure-key-0123456789-abcdefghi
 os.environ.setdefault("DEMO_MODE", "true")
 os.environ.setdefault("CACHE_KEY_PREFIX", "tongdai1022-test")
 
-from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import *  # noqa: F403
+from config.settings.base import CACHES, STORAGES, VAR_DIR, env
+
+if not env("REDIS_URL", default=""):
+    # The embedded Redis may also carry a running `make run`'s queues: tests use database 1.
+    REDIS_URL = REDIS_URL.replace("?db=0", "?db=1")  # noqa: F405
+    CACHES["default"]["LOCATION"] = REDIS_URL
+    CELERY_BROKER_URL = CELERY_BROKER_URL + "?virtual_host=1"  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     # The test client renders pages without collectstatic.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+MEDIA_ROOT = VAR_DIR / "test-media"
+
+# whitenoise serves from the finders here; it only needs the directory to exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

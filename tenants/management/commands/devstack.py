@@ -14,7 +14,6 @@ from django.core.management.base import BaseCommand
 from honcho.manager import Manager
 
 from config import embedded
-from tenants import demo
 
 
 class Command(BaseCommand):
@@ -28,12 +27,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         uses_embedded_db = not os.environ.get("DATABASE_URL")
         uses_embedded_redis = not os.environ.get("REDIS_URL")
-        self.stdout.write(
-            f"PostgreSQL: {'nhúng, dữ liệu trong ' + str(embedded.postgres_dir(settings.VAR_DIR)) if uses_embedded_db else 'DATABASE_URL'}"
-        )
-        self.stdout.write(
-            f"Redis:      {'nhúng, dữ liệu trong ' + str(embedded.redis_dir(settings.VAR_DIR)) if uses_embedded_redis else 'REDIS_URL'}"
-        )
+        embedded_in = "nhúng, dữ liệu trong {}".format
+        db_source = embedded_in(embedded.postgres_dir(settings.VAR_DIR)) if uses_embedded_db else "DATABASE_URL"
+        redis_source = embedded_in(embedded.redis_dir(settings.VAR_DIR)) if uses_embedded_redis else "REDIS_URL"
+        self.stdout.write(f"PostgreSQL: {db_source}")
+        self.stdout.write(f"Redis:      {redis_source}")
 
         call_command("migrate_schemas", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS("Đã cập nhật cấu trúc dữ liệu của mọi schema."))

@@ -35,12 +35,12 @@ class Command(BaseCommand):
         kind = UnitKind.LEGACY if options["legacy"] else UnitKind.CURRENT if options["current"] else None
         try:
             unit = find_unit(options["reference"], kind=kind)
-        except UnknownProvince:
+        except UnknownProvince as exc:
             raise CommandError(
                 f"Không tìm thấy tỉnh/thành «{options['reference']}» trong danh mục hành chính "
                 f"(vietnam-provinces). Dùng slug như binhduong, hochiminh hoặc mã như 74, 79; "
                 f"thêm --legacy cho đơn vị trước 1/7/2025."
-            )
+            ) from exc
         base_domain = options["base_domain"] or settings.BASE_DOMAIN
         password = options["admin_password"] or os.environ.get("PROVINCE_ADMIN_PASSWORD") or None
 

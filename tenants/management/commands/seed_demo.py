@@ -15,5 +15,5 @@ class Command(BaseCommand):
         try:
             demo.seed(base_domain=settings.BASE_DOMAIN, log=self.stdout.write)
         except ImproperlyConfigured as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from exc
         self.stdout.write(demo.summary(base_domain=settings.BASE_DOMAIN, port=options["port"]))

@@ -1,0 +1,76 @@
+"""Shared fixtures. The demo provinces are created once per session, through the real seed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+
+import pytest
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from tenants import demo
+from tenants.models import Province
+
+PROVINCE_A = "binhduong"
+PROVINCE_B = "camau"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrate the public schema (pytest-django), then seed the demo provinces once for the session."""
+    with django_db_blocker.unblock():
+        demo.seed(base_domain=settings.BASE_DOMAIN, log=lambda _line: None)
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_and_clean_cache():
+    """Every test starts in the public schema with no cached routing or page data."""
+    _clear_test_cache()
+    yield
+    connection.set_schema_to_public()
+    _clear_test_cache()
+
+
+def _clear_test_cache() -> None:
+    # Only the test key prefix, in every schema: the Redis database may be shared.
+    client = cache.client.get_client()
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = list(client.scan_iter(match=f"*:{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def host_of(slug: str) -> str:
+    return f"{slug}.{settings.BASE_DOMAIN}"
+
+
+def province(slug: str) -> Province:
+    with schema_context(get_public_schema_name()):
+        return Province.objects.get(slug=slug)
+
+
+@pytest.fixture
+def province_a(db) -> Province:
+    return province(PROVINCE_A)
+
+
+@pytest.fixture
+def province_b(db) -> Province:
+    return province(PROVINCE_B)
+
+
+@pytest.fixture
+def client_a(db) -> Client:
+    return Client(HTTP_HOST=host_of(PROVINCE_A))
+
+
+@pytest.fixture
+def client_b(db) -> Client:
+    return Client(HTTP_HOST=host_of(PROVINCE_B))
+
+
+@pytest.fixture
+def national_client(db) -> Client:
+    return Client(HTTP_HOST=settings.BASE_DOMAIN)

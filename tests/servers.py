@@ -1,0 +1,71 @@
+"""Start the app in a real server process (gunicorn) for tests that need a separate environment."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+import requests
+
+
+def database_url(settings_dict: dict) -> str:
+    """A DATABASE_URL for the database a connection uses (the test database, under pytest)."""
+    user, password, name = settings_dict["USER"], settings_dict["PASSWORD"], settings_dict["NAME"]
+    host, port = settings_dict["HOST"], settings_dict["PORT"] or 5432
+    if host.startswith("/"):  # a Unix socket directory, as the embedded PostgreSQL uses
+        return f"postgresql://{user}:{password}@/{name}?host={host}"
+    return f"postgres://{user}:{password}@{host}:{port}/{name}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env_overrides: dict[str, str | None], *, timeout: float = 90) -> Iterator[str]:
+    """Serve config.wsgi on a free loopback port; yields the base URL. A None value unsets a variable."""
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "LOG_LEVEL": "WARNING"}
+    for name, value in env_overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{process.stdout.read()}")
+            try:
+                requests.get(f"{base_url}/healthz", timeout=5)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("server did not answer in time") from None
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
