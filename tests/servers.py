@@ -19,7 +19,9 @@ import requests
 def database_url(settings_dict: dict) -> str:
     """A DATABASE_URL for the database a connection uses (the test database, under pytest)."""
     user, password, name = settings_dict["USER"], settings_dict["PASSWORD"], settings_dict["NAME"]
-    host, port = settings_dict["HOST"], settings_dict["PORT"] or 5432
+    # A Unix-socket URL (the embedded PostgreSQL's) arrives as ?host=<dir>, kept in OPTIONS.
+    host = settings_dict["HOST"] or settings_dict.get("OPTIONS", {}).get("host", "")
+    port = settings_dict["PORT"] or 5432
     if host.startswith("/"):  # a Unix socket directory, as the embedded PostgreSQL uses
         return f"postgresql://{user}:{password}@/{name}?host={host}"
     return f"postgres://{user}:{password}@{host}:{port}/{name}"

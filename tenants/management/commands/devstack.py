@@ -53,4 +53,5 @@ class Command(BaseCommand):
                 self.stdout.write("Đã dừng Redis nhúng.")
             if uses_embedded_db and embedded.stop_postgres(settings.VAR_DIR):
                 self.stdout.write("Đã dừng PostgreSQL nhúng.")
-        sys.exit(manager.returncode or 0)
+        # Ctrl-C (130) and SIGTERM (143) are how a developer stops the stack: not a failure.
+        sys.exit(0 if manager.returncode in (None, 130, 143) else manager.returncode)
