@@ -14,12 +14,13 @@ export PORT
 PROVINCES_PIN := $(shell grep -E '^vietnam-provinces==' requirements.txt | cut -d';' -f1 | tr -d ' ')
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint format migrate seed shell messages clean
+.PHONY: help install db run test lint format migrate seed shell messages clean
 
 help:
 	@echo "make run      set up everything and serve the demo (web + Celery worker + beat)"
 	@echo "make test     set up everything and run the whole test suite"
 	@echo "make lint     ruff, Django system checks, missing migrations"
+	@echo "make db       create the database named by DATABASE_URL if it is missing"
 	@echo "make migrate  migrate the public schema and every province schema"
 	@echo "make seed     seed the demo provinces and accounts (idempotent)"
 	@echo "make shell    Django shell"
@@ -52,7 +53,10 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-migrate: $(STAMP)
+db: $(STAMP)
+	$(PY) manage.py database_ensure
+
+migrate: db
 	$(PY) manage.py migrate_schemas
 
 seed: $(STAMP)

@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 DATABASE_NAME = "tongdai1022"
 # A Unix socket path must fit in sun_path (108 bytes on Linux).
 _MAX_SOCKET_PATH = 100
+# (service, var_dir) pairs this process started, as opposed to found running.
+_started_here: set[tuple[str, Path]] = set()
 
 
 def postgres_dir(var_dir: Path) -> Path:
@@ -41,48 +43,41 @@ def postgres_url(var_dir: Path) -> str:
         # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); pgserver copes.
         warnings.simplefilter("ignore")
         import pgserver
-        from pgserver import utils
 
     pgdata = postgres_dir(var_dir)
     pgdata.mkdir(parents=True, exist_ok=True)
+    was_running = _postgres_running(pgdata)
     # cleanup_mode=None: a short-lived manage.py must not stop the server that
     # `make run` and its workers are using; `stop_postgres` does that explicitly.
     server = pgserver.get_server(pgdata, cleanup_mode=None)
-    info = utils.PostmasterInfo.read_from_pgdata(pgdata.resolve())
-    if info is None or not info.is_running():
+    if not _postgres_running(pgdata):
         # pgserver hands back the handle this process already had, but the server stopped since.
         with server._lock:
             server.ensure_postgres_running()
-    _ensure_database(server.get_uri("postgres"), DATABASE_NAME)
+    if not was_running:
+        _started_here.add(("postgres", var_dir))
+    from config.database import ensure_database
+
+    socket_dir = server.get_postmaster_info().socket_dir
+    ensure_database({"NAME": DATABASE_NAME, "USER": "postgres", "HOST": str(socket_dir)})
     # pgserver hands out postgresql://postgres:@/<db>?host=<socket dir>
     return server.get_uri(DATABASE_NAME)
 
 
-def _ensure_database(maintenance_uri: str, name: str) -> None:
-    import psycopg2
-    from psycopg2 import errors, sql
+def _postgres_running(pgdata: Path) -> bool:
+    # Read postmaster.pid afresh: a stopped server can linger as a zombie child of this process.
+    from pgserver import utils
 
-    conn = psycopg2.connect(maintenance_uri)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                # Another process may create it in the meantime.
-                with contextlib.suppress(errors.DuplicateDatabase):
-                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    finally:
-        conn.close()
+    info = utils.PostmasterInfo.read_from_pgdata(pgdata.resolve())
+    return info is not None and info.is_running()
 
 
 def stop_postgres(var_dir: Path) -> bool:
     """Stop the embedded PostgreSQL if it runs; returns whether it was running."""
-    from pgserver import utils
     from pgserver._commands import pg_ctl
 
     pgdata = postgres_dir(var_dir).resolve()
-    info = utils.PostmasterInfo.read_from_pgdata(pgdata)
-    if info is None or not info.is_running():
+    if not _postgres_running(pgdata):
         return False
     user = "pgserver" if os.geteuid() == 0 else None
     pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=user)
@@ -103,7 +98,18 @@ def redis_url(var_dir: Path) -> str:
     socket_path = redis_socket_path(var_dir)
     if not _redis_answers(socket_path):
         _start_redis(var_dir, socket_path)
+        _started_here.add(("redis", var_dir))
     return f"unix://{socket_path}?db=0"
+
+
+def stop_started_here(var_dir: Path) -> list[str]:
+    """Stop what this process started under var_dir (a test run), not what it found running (`make run`)."""
+    stopped = []
+    if ("redis", var_dir) in _started_here and stop_redis(var_dir):
+        stopped.append("redis")
+    if ("postgres", var_dir) in _started_here and stop_postgres(var_dir):
+        stopped.append("postgres")
+    return stopped
 
 
 def stop_redis(var_dir: Path) -> bool:

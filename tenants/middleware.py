@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -20,5 +21,7 @@ class ProvinceMiddleware(TenantMainMiddleware):
         return province
 
     def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
-        response = TemplateResponse(request, "tenants/province_not_found.html", {"hostname": hostname}, status=404)
-        return response.render()
+        port = request.get_port()
+        national_url = f"{request.scheme}://{settings.BASE_DOMAIN}{'' if port in ('80', '443') else ':' + port}/"
+        context = {"hostname": hostname, "national_url": national_url}
+        return TemplateResponse(request, "tenants/province_not_found.html", context, status=404).render()

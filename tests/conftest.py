@@ -42,6 +42,13 @@ def _clear_test_cache() -> None:
         client.delete(*keys)
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Leave the machine as found: stop embedded services this run started (not a running `make run`'s)."""
+    from config import embedded
+
+    embedded.stop_started_here(settings.VAR_DIR)
+
+
 def host_of(slug: str) -> str:
     return f"{slug}.{settings.BASE_DOMAIN}"
 

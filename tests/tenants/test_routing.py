@@ -42,6 +42,7 @@ def test_unknown_host_gets_a_clear_404_naming_no_province(db):
     body = response.content.decode()
     assert "Không có tổng đài tại địa chỉ này" in body
     assert f"hanoi.{settings.BASE_DOMAIN}" in body
+    assert f'href="http://{settings.BASE_DOMAIN}/"' in body  # the way to the national site
     assert "Bình Dương" not in body and "Cà Mau" not in body
 
 

@@ -10,10 +10,12 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from honcho.manager import Manager
 
 from config import embedded
+from config.database import ensure_database
 
 
 class Command(BaseCommand):
@@ -33,6 +35,8 @@ class Command(BaseCommand):
         self.stdout.write(f"PostgreSQL: {db_source}")
         self.stdout.write(f"Redis:      {redis_source}")
 
+        if ensure_database(connection.settings_dict):
+            self.stdout.write(f"Đã tạo cơ sở dữ liệu «{connection.settings_dict['NAME']}».")
         call_command("migrate_schemas", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS("Đã cập nhật cấu trúc dữ liệu của mọi schema."))
         if settings.DEMO_MODE and not options["no_seed"]:
