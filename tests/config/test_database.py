@@ -2,8 +2,9 @@
 
 import uuid
 
-import psycopg2
 from django.db import connection
+
+import psycopg2
 
 from config.database import MAINTENANCE_DATABASE, ensure_database
 
