@@ -160,7 +160,7 @@ def _permission(dotted: str) -> Permission:
 
 @transaction.atomic
 def roles_sync() -> list[str]:
-    """Create the groups of the active schema's scope and set exactly their declared permissions.
+    """Create the groups of the active schema's scope and give each exactly its declared permissions.
 
     Returns a line per change, so that a second run reports nothing.
     """
@@ -181,21 +181,24 @@ def roles_sync() -> list[str]:
 
 
 def _sync_wagtail_permissions(group: Group, role: Role) -> bool:
+    """Grant exactly the role's page permissions on the root page and collection permissions on the root collection."""
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+    grants = (
+        (GroupPagePermission, "page", Page.get_first_root_node(), role.page_permissions),
+        (GroupCollectionPermission, "collection", Collection.get_first_root_node(), role.collection_permissions),
+    )
     changed = False
-    root_page = Page.get_first_root_node()
-    root_collection = Collection.get_first_root_node()
-    for dotted in role.page_permissions:
-        _obj, created = GroupPagePermission.objects.get_or_create(
-            group=group, page=root_page, permission=_permission(dotted)
-        )
-        changed |= created
-    for dotted in role.collection_permissions:
-        _obj, created = GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=root_collection, permission=_permission(dotted)
-        )
-        changed |= created
+    for model, target_field, target, declared in grants:
+        wanted = {_permission(dotted).pk for dotted in declared}
+        existing = model.objects.filter(group=group, **{target_field: target})
+        stale = existing.exclude(permission_id__in=wanted)
+        changed |= stale.exists()
+        stale.delete()
+        present = set(existing.values_list("permission_id", flat=True))
+        for permission_id in wanted - present:
+            model.objects.create(group=group, permission_id=permission_id, **{target_field: target})
+            changed = True
     return changed
 
 

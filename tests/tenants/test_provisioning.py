@@ -162,3 +162,19 @@ def test_a_prefix_owned_by_another_province_is_reported_not_taken(province_a):
         _numbers_ensure(Province.objects.get(slug="thanhhoa"), unit, result)
         assert DialingPrefix.objects.get(area_code="274").province_id == owner_before
     assert "0274 (Bình Dương)" in result.conflicts
+
+
+def test_role_sync_repairs_drifted_permissions_and_then_reports_nothing(province_a):
+    from wagtail.models import GroupPagePermission, Page
+
+    with tenant_context(province_a):
+        operator = Group.objects.get(name=roles.OPERATOR.group_name)
+        operator.permissions.add(roles._permission("auth.delete_user"))
+        GroupPagePermission.objects.create(
+            group=operator, page=Page.get_first_root_node(), permission=roles._permission("wagtailcore.publish_page")
+        )
+
+        assert roles.roles_sync() != []
+        assert not operator.permissions.filter(codename="delete_user").exists()
+        assert not GroupPagePermission.objects.filter(group=operator).exists()
+        assert roles.roles_sync() == []
