@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
@@ -17,6 +18,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, tenant_
 
 from cases.models import Agency, AgencyMember
 from tenants import roles
+from tenants.models import Province
 from tenants.registry import UnitKind, find_unit
 from tenants.services import account_ensure, national_ensure, province_provision
 
@@ -84,8 +86,6 @@ def _province_demo_ensure(demo: DemoProvince) -> list[str]:
         if account_ensure(username=username, password=DEMO_PASSWORD, role=role):
             changes.append(f"tài khoản «{username}»")
         if role is roles.AGENCY_STAFF:
-            from django.contrib.auth import get_user_model
-
             user = get_user_model().objects.get(username=username)
             AgencyMember.objects.get_or_create(user=user, defaults={"agency": agency})
     return changes
@@ -103,8 +103,6 @@ def summary(*, base_domain: str, port: int) -> str:
         *(f"  {u:<18} / {DEMO_PASSWORD}   ({r.group_name})" for u, r in NATIONAL_ACCOUNTS),
     ]
     with schema_context(get_public_schema_name()):
-        from tenants.models import Province
-
         provinces = {p.slug: p for p in Province.objects.provinces().prefetch_related("dialing_prefixes")}
     for demo in DEMO_PROVINCES:
         province = provinces.get(demo.slug)

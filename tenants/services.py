@@ -11,6 +11,7 @@ from django.db import transaction
 
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
+from cms.services import site_ensure
 from tenants import roles
 from tenants.models import DialingPrefix, Domain, PhoneNumber, Province
 from tenants.registry import OfficialUnit
@@ -91,8 +92,6 @@ def province_provision(
             result.changes.append(f"tài khoản quản trị «{admin_username}»")
             if not admin_password:
                 result.generated_admin_password = password
-        from cms.services import site_ensure
-
         result.changes += site_ensure(province=province, hostname=host)
 
     logger.info("province %s provisioned, %d change(s)", province.schema_name, len(result.changes))

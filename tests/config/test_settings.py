@@ -1,6 +1,9 @@
 """Configuration is documented: every environment variable the code reads appears in .env.example."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -26,3 +29,41 @@ def test_every_environment_variable_is_documented_in_env_example():
 
     assert read, "the pattern should find the settings' variables"
     assert read - documented == set()
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    completed = _manage(["check"], {"SECRET_KEY": None})
+
+    assert completed.returncode != 0
+    assert "SECRET_KEY must be set in production" in completed.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    completed = _manage(
+        ["check", "--deploy", "--fail-level", "WARNING"], {"SECRET_KEY": "k" * 30 + "-production-0123456789"}
+    )
+
+    assert completed.returncode == 0, completed.stderr
+
+
+def _manage(args: list[str], overrides: dict[str, str | None]) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "BASE_DOMAIN": "1022.example.vn",
+    }
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -44,7 +44,6 @@ class Command(BaseCommand):
 
         # Children reuse the services resolved here instead of each starting its own.
         env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL}
-        env.setdefault("DJANGO_SETTINGS_MODULE", os.environ["DJANGO_SETTINGS_MODULE"])
         python = shlex.quote(sys.executable)
         manager = Manager()
         manager.add_process("web", f"{python} manage.py runserver {options['host']}:{options['port']}", env=env)
