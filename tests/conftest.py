@@ -12,9 +12,13 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenants import demo
 from tenants.models import Province
+from tenants.registry import UnitKind, find_unit
+from tenants.services import province_provision
 
 PROVINCE_A = "binhduong"
 PROVINCE_B = "camau"
+# A current (post-2025) unit formed by a merger, beside the demo's legacy units.
+CURRENT_MERGED = "laocai"
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +26,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Migrate the public schema (pytest-django), then seed the demo provinces once for the session."""
     with django_db_blocker.unblock():
         demo.seed(base_domain=settings.BASE_DOMAIN, log=lambda _line: None)
+        province_provision(
+            unit=find_unit(CURRENT_MERGED, kind=UnitKind.CURRENT),
+            base_domain=settings.BASE_DOMAIN,
+            admin_password="test-admin-password",
+        )
 
 
 @pytest.fixture(autouse=True)

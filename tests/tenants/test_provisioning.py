@@ -178,3 +178,21 @@ def test_role_sync_repairs_drifted_permissions_and_then_reports_nothing(province
         assert not operator.permissions.filter(codename="delete_user").exists()
         assert not GroupPagePermission.objects.filter(group=operator).exists()
         assert roles.roles_sync() == []
+
+
+def test_a_current_merged_unit_is_provisioned_with_every_prefix_it_answers(db):
+    from django.test import Client
+
+    with schema_context(get_public_schema_name()):
+        province = Province.objects.get(slug="laocai")
+        # 15 is Lào Cai's code since 2025 and was Yên Bái's before: only the new code applies here.
+        assert (province.code, province.legacy_code) == (15, None)
+        assert province.trunk_prefixes() == ["0214", "0216"]
+        assert set(PhoneNumber.objects.filter(province=province).values_list("number", flat=True)) == {
+            "+842141022",
+            "+842161022",
+        }
+
+    page = Client(HTTP_HOST=f"laocai.{settings.BASE_DOMAIN}").get("/").content.decode()
+    assert "Tổng đài 1022 Lào Cai" in page
+    assert "0214 1022" in page and "0216 1022" in page
