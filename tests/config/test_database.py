@@ -4,9 +4,9 @@ import uuid
 
 from django.db import connection
 
-import psycopg2
+from psycopg2 import sql
 
-from config.database import MAINTENANCE_DATABASE, ensure_database
+from config.database import ensure_database, maintenance_connection
 
 
 def test_missing_database_is_created_once(db):
@@ -19,15 +19,7 @@ def test_missing_database_is_created_once(db):
 
 
 def _drop(settings_dict: dict) -> None:
-    host = settings_dict["HOST"] or settings_dict.get("OPTIONS", {}).get("host")
-    params = {
-        "dbname": MAINTENANCE_DATABASE,
-        "user": settings_dict["USER"],
-        "host": host,
-        "port": settings_dict["PORT"],
-    }
-    conn = psycopg2.connect(**{key: value for key, value in params.items() if value})
-    conn.autocommit = True
+    conn = maintenance_connection(settings_dict)
     with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}"')
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(settings_dict["NAME"])))
     conn.close()
