@@ -20,6 +20,8 @@ import time
 import warnings
 from pathlib import Path
 
+from config.database import ensure_database
+
 logger = logging.getLogger(__name__)
 
 DATABASE_NAME = "tongdai1022"
@@ -56,8 +58,6 @@ def postgres_url(var_dir: Path) -> str:
             server.ensure_postgres_running()
     if not was_running:
         _started_here.add(("postgres", var_dir))
-    from config.database import ensure_database
-
     socket_dir = server.get_postmaster_info().socket_dir
     ensure_database({"NAME": DATABASE_NAME, "USER": "postgres", "HOST": str(socket_dir)})
     # pgserver hands out postgresql://postgres:@/<db>?host=<socket dir>
@@ -93,13 +93,13 @@ def redis_socket_path(var_dir: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"tongdai1022-redis-{digest}.sock"
 
 
-def redis_url(var_dir: Path) -> str:
-    """Start (or attach to) the embedded Redis and return its unix:// URL."""
+def redis_url(var_dir: Path, *, db: int = 0) -> str:
+    """Start (or attach to) the embedded Redis and return a unix:// URL for database ``db``."""
     socket_path = redis_socket_path(var_dir)
     if not _redis_answers(socket_path):
         _start_redis(var_dir, socket_path)
         _started_here.add(("redis", var_dir))
-    return f"unix://{socket_path}?db=0"
+    return f"unix://{socket_path}?db={db}"
 
 
 def stop_started_here(var_dir: Path) -> list[str]:
@@ -172,8 +172,9 @@ def _start_redis(var_dir: Path, socket_path: Path) -> None:
 
 
 def broker_url_for(redis_url_value: str) -> str:
-    """Kombu spells a Redis Unix socket as redis+socket://, redis-py as unix://."""
-    if redis_url_value.startswith("unix://"):
-        path, _, _query = redis_url_value[len("unix://") :].partition("?")
-        return f"redis+socket://{path}"
-    return redis_url_value
+    """Kombu spells a Redis Unix socket as redis+socket://<path>?virtual_host=<db>, redis-py as unix://<path>?db=<db>."""
+    if not redis_url_value.startswith("unix://"):
+        return redis_url_value
+    path, _, query = redis_url_value[len("unix://") :].partition("?")
+    db = dict(part.partition("=")[::2] for part in query.split("&") if part).get("db", "0")
+    return f"redis+socket://{path}" + ("" if db == "0" else f"?virtual_host={db}")

@@ -27,6 +27,29 @@ def database_url(settings_dict: dict) -> str:
     return f"postgres://{user}:{password}@{host}:{port}/{name}"
 
 
+def child_env(overrides: dict[str, str | None], **defaults: str) -> dict[str, str]:
+    """This process's environment, then defaults, then overrides; a None override unsets the variable."""
+    env = {**os.environ, **defaults}
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def run_manage(args: list[str], overrides: dict[str, str | None] | None = None) -> subprocess.CompletedProcess:
+    """Run manage.py in a child process (its own settings and environment), capturing its output."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=child_env(overrides or {}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -37,12 +60,7 @@ def free_port() -> int:
 def gunicorn(env_overrides: dict[str, str | None], *, timeout: float = 90) -> Iterator[str]:
     """Serve config.wsgi on a free loopback port; yields the base URL. A None value unsets a variable."""
     port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "LOG_LEVEL": "WARNING"}
-    for name, value in env_overrides.items():
-        if value is None:
-            env.pop(name, None)
-        else:
-            env[name] = value
+    env = child_env(env_overrides, DJANGO_SETTINGS_MODULE="config.settings.local", LOG_LEVEL="WARNING")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1"],
         cwd=Path(settings.BASE_DIR),

@@ -105,7 +105,11 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 # --- PostgreSQL (one schema per province) -------------------------------------------------------
-DATABASE_URL = env("DATABASE_URL", default="") or embedded.postgres_url(VAR_DIR)
+DATABASE_URL = env("DATABASE_URL", default="")
+# No URL names a server: the project starts its own (config/embedded.py).
+DATABASE_EMBEDDED = not DATABASE_URL
+if DATABASE_EMBEDDED:
+    DATABASE_URL = embedded.postgres_url(VAR_DIR)
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -114,7 +118,10 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DAT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and (by default) Celery broker ------------------------------------------------
-REDIS_URL = env("REDIS_URL", default="") or embedded.redis_url(VAR_DIR)
+REDIS_URL = env("REDIS_URL", default="")
+REDIS_EMBEDDED = not REDIS_URL
+if REDIS_EMBEDDED:
+    REDIS_URL = embedded.redis_url(VAR_DIR)
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",

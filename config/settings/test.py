@@ -6,14 +6,15 @@ os.environ.setdefault("SECRET_KEY", "test-only-insecure-key-0123456789-abcdefghi
 os.environ.setdefault("DEMO_MODE", "true")
 os.environ.setdefault("CACHE_KEY_PREFIX", "tongdai1022-test")
 
+from config import embedded
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES, STORAGES, VAR_DIR, env
+from config.settings.base import CACHES, REDIS_EMBEDDED, STORAGES, VAR_DIR, env
 
-if not env("REDIS_URL", default=""):
+if REDIS_EMBEDDED:
     # The embedded Redis may also carry a running `make run`'s queues: tests use database 1.
-    REDIS_URL = REDIS_URL.replace("?db=0", "?db=1")  # noqa: F405
+    REDIS_URL = embedded.redis_url(VAR_DIR, db=1)
     CACHES["default"]["LOCATION"] = REDIS_URL
-    CELERY_BROKER_URL = CELERY_BROKER_URL + "?virtual_host=1"  # noqa: F405
+    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or embedded.broker_url_for(REDIS_URL)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

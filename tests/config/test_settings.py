@@ -1,12 +1,12 @@
 """Configuration is documented: every environment variable the code reads appears in .env.example."""
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 from django.conf import settings
+
+from tests.servers import run_manage
 
 READS = re.compile(
     r"""(?:env(?:\.\w+)?|environ(?:\.get)?|os\.environ\.get|os\.environ\.setdefault)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
@@ -47,23 +47,10 @@ def test_production_settings_pass_the_deployment_checklist():
 
 
 def _manage(args: list[str], overrides: dict[str, str | None]) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
+    production = {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "BASE_DOMAIN": "1022.example.vn",
     }
-    for name, value in overrides.items():
-        if value is None:
-            env.pop(name, None)
-        else:
-            env[name] = value
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_manage(args, {**production, **overrides})

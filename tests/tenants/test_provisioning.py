@@ -1,7 +1,5 @@
 """Provisioning from the official registry: complete, idempotent, clear about what it cannot do."""
 
-import subprocess
-import sys
 from io import StringIO
 
 from django.conf import settings
@@ -16,6 +14,7 @@ from tenants import demo, roles
 from tenants.models import DialingPrefix, Domain, PhoneNumber, Province
 from tenants.registry import UnitKind, find_unit
 from tenants.services import province_provision
+from tests.servers import run_manage
 
 
 def snapshot(province: Province) -> dict:
@@ -89,13 +88,7 @@ def test_unknown_province_is_a_clear_error():
 
 
 def test_unknown_province_exits_non_zero_from_the_shell():
-    completed = subprocess.run(
-        [sys.executable, "manage.py", "province_provision", "atlantis"],
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = run_manage(["province_provision", "atlantis"])
 
     assert completed.returncode != 0
     assert "Không tìm thấy tỉnh/thành «atlantis»" in completed.stderr

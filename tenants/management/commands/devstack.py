@@ -27,8 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-seed", action="store_true", help="skip the demo seed")
 
     def handle(self, *args, **options):
-        uses_embedded_db = not os.environ.get("DATABASE_URL")
-        uses_embedded_redis = not os.environ.get("REDIS_URL")
+        uses_embedded_db, uses_embedded_redis = settings.DATABASE_EMBEDDED, settings.REDIS_EMBEDDED
         embedded_in = "nhúng, dữ liệu trong {}".format
         db_source = embedded_in(embedded.postgres_dir(settings.VAR_DIR)) if uses_embedded_db else "DATABASE_URL"
         redis_source = embedded_in(embedded.redis_dir(settings.VAR_DIR)) if uses_embedded_redis else "REDIS_URL"
