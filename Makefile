@@ -14,11 +14,12 @@ export PORT
 PROVINCES_PIN := $(shell grep -E '^vietnam-provinces==' requirements.txt | cut -d';' -f1 | tr -d ' ')
 STAMP := $(VENV)/.installed
 
-.PHONY: help install db run test lint format migrate seed shell messages clean
+.PHONY: help install db run test bench lint format migrate seed shell messages clean
 
 help:
 	@echo "make run      set up everything and serve the demo (web + Celery worker + beat)"
 	@echo "make test     set up everything and run the whole test suite"
+	@echo "make bench    run the benchmarks, print a table and write bench/results.json"
 	@echo "make lint     ruff, Django system checks, missing migrations"
 	@echo "make db       create the database named by DATABASE_URL if it is missing"
 	@echo "make migrate  migrate the public schema and every province schema"
@@ -42,6 +43,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) -m bench
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

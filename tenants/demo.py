@@ -16,7 +16,10 @@ from django.db import transaction
 
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
-from cases.models import Agency, AgencyMember
+from cases import rules
+from cases.defaults import CALENDAR_ALWAYS_OPEN
+from cases.demo import DAYS, cases_seed
+from cases.models import Agency, AgencyMember, BusinessCalendar, Category, SlaPolicy
 from tenants import roles
 from tenants.models import Province
 from tenants.registry import UnitKind, find_unit
@@ -30,17 +33,26 @@ class DemoProvince:
     slug: str
     # The agency the demo agency account works for: (code, name).
     agency: tuple[str, str]
+    # Bình Dương promised every report handled within five hours of receipt, day and night.
+    five_hour_promise: bool = False
 
 
 DEMO_PROVINCES = (
-    DemoProvince("binhduong", ("SYT", "Sở Y tế tỉnh Bình Dương")),
+    DemoProvince("binhduong", ("SYT", "Sở Y tế tỉnh Bình Dương"), five_hour_promise=True),
     DemoProvince("thanhhoa", ("SYT", "Sở Y tế tỉnh Thanh Hóa")),
     # Cà Mau's key 2 (epidemic control) goes to the provincial CDC: the agency of record.
     DemoProvince("camau", ("CDC", "Trung tâm Kiểm soát bệnh tật tỉnh Cà Mau")),
     DemoProvince("binhphuoc", ("SYT", "Sở Y tế tỉnh Bình Phước")),
 )
+DEMO_CASES_PER_PROVINCE = 300
+FIVE_HOUR_POLICY = "5-gio"
 NATIONAL_ACCOUNTS = (("giamsat", roles.NATIONAL_VIEWER), ("quantri", roles.PLATFORM_ADMIN))
-PROVINCE_ACCOUNTS = (("admin", roles.PROVINCE_ADMIN), ("operator", roles.OPERATOR), ("agency", roles.AGENCY_STAFF))
+PROVINCE_ACCOUNTS = (
+    ("admin", roles.PROVINCE_ADMIN),
+    ("supervisor", roles.SUPERVISOR),
+    ("operator", roles.OPERATOR),
+    ("agency", roles.AGENCY_STAFF),
+)
 
 
 def demo_username(prefix: str, slug: str) -> str:
@@ -48,7 +60,7 @@ def demo_username(prefix: str, slug: str) -> str:
     return f"{prefix}.{slug}"
 
 
-def seed(*, base_domain: str, log=print) -> None:
+def seed(*, base_domain: str, log=print, cases_per_province: int = DEMO_CASES_PER_PROVINCE) -> None:
     if not settings.DEMO_MODE:
         raise ImproperlyConfigured("The demo seed publishes its passwords; it runs only with DEMO_MODE on.")
     for line in national_ensure(base_domain=base_domain):
@@ -72,6 +84,9 @@ def seed(*, base_domain: str, log=print) -> None:
         with tenant_context(result.province):
             for line in _province_demo_ensure(demo):
                 log(f"  + {line}")
+            made = cases_seed(count=cases_per_province, seed=demo.slug)
+            if made:
+                log(f"  + {made} phản ánh mẫu trong {DAYS} ngày qua")
 
 
 @transaction.atomic
@@ -83,12 +98,34 @@ def _province_demo_ensure(demo: DemoProvince) -> list[str]:
         changes.append(f"cơ quan «{name}»")
     for prefix, role in PROVINCE_ACCOUNTS:
         username = demo_username(prefix, demo.slug)
-        if account_ensure(username=username, password=DEMO_PASSWORD, role=role):
+        # Demo mail goes to var/mail (development) so escalations to supervisors can be read.
+        email = f"{username}@demo.1022.localhost"
+        if account_ensure(username=username, password=DEMO_PASSWORD, role=role, email=email):
             changes.append(f"tài khoản «{username}»")
         if role is roles.AGENCY_STAFF:
             user = get_user_model().objects.get(username=username)
             AgencyMember.objects.get_or_create(user=user, defaults={"agency": agency})
+    if demo.five_hour_promise:
+        changes += _five_hour_policy_ensure()
     return changes
+
+
+def _five_hour_policy_ensure() -> list[str]:
+    """Every non-emergency category on one policy: forwarded within 1 hour, handled within 5, 24/7."""
+    policy, created = SlaPolicy.objects.get_or_create(
+        code=FIVE_HOUR_POLICY,
+        defaults={
+            "name": "Cam kết 5 giờ (24/7)",
+            "calendar": BusinessCalendar.objects.get(code=CALENDAR_ALWAYS_OPEN),
+            "response_minutes": 60,
+            "resolution_minutes": 5 * 60,
+        },
+    )
+    if not created:
+        return []
+    Category.objects.filter(is_emergency=False).update(sla_policy=policy)
+    rules.rules_clear()
+    return ["chính sách «Cam kết 5 giờ (24/7)» cho mọi lĩnh vực"]
 
 
 def summary(*, base_domain: str, port: int) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from vietnam_provinces import Province as CurrentProvince
+from vietnam_provinces import Ward as CurrentWard
 from vietnam_provinces.legacy import Province as LegacyProvince
 
 # Legacy codename prefixes naming the division type, longest first.
@@ -166,3 +167,29 @@ def _matches(unit: OfficialUnit, ref: str) -> bool:
     if re.fullmatch(r"\d{1,3}", ref):
         return unit.code == int(ref)
     return unit.slug == ref.replace("_", "").replace("-", "")
+
+
+@dataclass(frozen=True)
+class OfficialWard:
+    code: int
+    name: str
+    division_type: str
+
+
+def wards_of(unit: OfficialUnit) -> tuple[OfficialWard, ...]:
+    """The communes and wards (in force since 1 July 2025) that lie in the unit's territory.
+
+    A legacy unit keeps the current wards of its successor that were formed, wholly or in
+    part, from its own legacy wards: Bình Dương's hotline still serves Thủ Dầu Một.
+    """
+    if unit.kind is UnitKind.CURRENT:
+        wards = CurrentWard.iter_by_province(unit.code)
+    elif unit.successor_code is None:
+        wards = ()
+    else:
+        wards = (
+            ward
+            for ward in CurrentWard.iter_by_province(unit.successor_code)
+            if any(int(source.province_code) == unit.code for source in ward.get_legacy_sources())
+        )
+    return tuple(OfficialWard(int(w.code), w.name, str(w.division_type.value)) for w in wards)

