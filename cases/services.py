@@ -417,9 +417,8 @@ def case_return(*, case: Case, actor, reason: str) -> Case:
     reason = _required_text(reason, "reason", _("Say why the case is returned."))
     old_agency = case.agency.code if case.agency else ""
     case.agency = None
-    case.save(update_fields=["agency", "updated_at"])
     _event(case, actor, Action.RETURNED, "agency", old_agency, "", reason)
-    return _move(case, actor, Action.RETURNED, note=reason, audit=False)
+    return _move(case, actor, Action.RETURNED, note=reason)
 
 
 @transaction.atomic
@@ -533,9 +532,8 @@ def case_mark_duplicate(*, case: Case, actor, original: Case, note: str = "") ->
     case.resolved_at = case.resolved_at or now
     case.responded_at = case.responded_at or now
     case.paused_at = None
-    case.save()
     _event(case, actor, Action.DUPLICATE, "duplicate_of", "", original.tracking_code, note)
-    return _move(case, actor, Action.DUPLICATE, audit=False)
+    return _move(case, actor, Action.DUPLICATE)
 
 
 @transaction.atomic
@@ -626,13 +624,12 @@ def _check(case: Case, action: str) -> None:
         )
 
 
-def _move(case: Case, actor, action: str, *, note: str = "", target: str | None = None, audit: bool = True) -> Case:
+def _move(case: Case, actor, action: str, *, note: str = "", target: str | None = None) -> Case:
     old = case.status
     new = target or TRANSITIONS[action][1] or old
     case.status = new
     case.save()
-    if audit or old != new:
-        _event(case, actor, action, "status", old, new, note)
+    _event(case, actor, action, "status", old, new, note)
     return case
 
 

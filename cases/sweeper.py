@@ -15,14 +15,15 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from cases import clock
-from cases.models import Case, CaseEvent, CaseStatus, Channel, OutboxMessage
+from cases.models import RESOLUTION_CLOCK_STATES, Case, CaseEvent, CaseStatus, Channel, OutboxMessage
 from cases.outbox import message_language, outbox_enqueue, outbox_message
 
 logger = logging.getLogger(__name__)
 
 DIGEST_LIMIT = 50
 
-_RESOLUTION_STATES = ", ".join(f"'{s}'" for s in (CaseStatus.NEW, CaseStatus.FORWARDED, CaseStatus.IN_PROGRESS))
+# The same states as the partial indexes' predicates (models.RESOLUTION_CLOCK_STATES), so the planner uses them.
+_RESOLUTION_STATES = ", ".join(f"'{s}'" for s in RESOLUTION_CLOCK_STATES)
 _RESPONSE_RUNNING = f"status = '{CaseStatus.NEW}' AND responded_at IS NULL"
 _RESOLUTION_RUNNING = f"status IN ({_RESOLUTION_STATES})"
 

@@ -140,16 +140,16 @@ def redis_server(port: int) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"
+
+    def answers() -> bool:
+        try:
+            return redis.Redis.from_url(url).ping()
+        except redis.ConnectionError:
+            return False
+
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                redis.Redis.from_url(url).ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError("redis-server did not start") from None
-                time.sleep(0.1)
+        if not wait_for(answers, timeout=20, interval=0.1):
+            raise TimeoutError("redis-server did not start")
         yield url
     finally:
         process.terminate()
