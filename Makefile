@@ -14,11 +14,19 @@ export PORT
 PROVINCES_PIN := $(shell grep -E '^vietnam-provinces==' requirements.txt | cut -d';' -f1 | tr -d ' ')
 STAMP := $(VENV)/.installed
 
-.PHONY: help install db run test bench lint format migrate seed shell messages clean
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser of its own).
+# A CHROMIUM_PATH of your own skips the install; `id -u` decides whether apt needs sudo.
+CHROMIUM := /usr/bin/chromium
+BROWSER := $(if $(CHROMIUM_PATH),,$(CHROMIUM))
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
+
+.PHONY: help install chromium db run test bench lint format migrate seed shell messages clean
 
 help:
 	@echo "make run      set up everything and serve the demo (web + Celery worker + beat)"
-	@echo "make test     set up everything and run the whole test suite"
+	@echo "make test     set up everything (Chromium included) and run the whole test suite"
+	@echo "make chromium install Debian's Chromium for the browser tests (make test does it too)"
 	@echo "make bench    run the benchmarks, print a table and write bench/results.json"
 	@echo "make lint     ruff, Django system checks, missing migrations"
 	@echo "make db       create the database named by DATABASE_URL if it is missing"
@@ -38,10 +46,16 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 
 install: $(STAMP)
 
+# Only when the binary is missing; a stale package list is refreshed only if the install needs it.
+$(CHROMIUM):
+	$(APT_INSTALL) chromium || { $(SUDO) apt-get update && $(APT_INSTALL) chromium; }
+
+chromium: $(BROWSER)
+
 run: $(STAMP)
 	$(PY) manage.py devstack --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(BROWSER)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -74,4 +88,4 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --locale vi --ignore ".venv/*"
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -59,6 +59,10 @@ def below(value: float, maximum: float, unit: str = "") -> Goal:
     return {"goal": f"< {maximum:g}{unit}", "ok": value < maximum}
 
 
+def at_most(value: float, maximum: float, unit: str = "") -> Goal:
+    return {"goal": f"≤ {maximum:g}{unit}", "ok": value <= maximum}
+
+
 def equal(value: int, expected: int) -> Goal:
     return {"goal": f"= {expected:,}", "ok": value == expected}
 

@@ -7,12 +7,15 @@ database can enforce.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cases import clock
 from cases.national import NATIONAL_CATEGORY_CHOICES
 
 E164 = RegexValidator(r"^\+[1-9]\d{6,14}$", _("Enter the number in international form, e.g. +84912345678."))
@@ -145,7 +148,10 @@ class SlaPolicy(models.Model):
         _("resolution target (minutes)"), validators=[MinValueValidator(1)]
     )
     at_risk_percent = models.PositiveSmallIntegerField(
-        _("at risk from (% of the time used)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(99)]
+        # xgettext:no-python-format
+        _("at risk from (% of the time used)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     # Bumped whenever the policy or its per-priority targets change: cached targets key on it.
     updated_at = models.DateTimeField(auto_now=True)
@@ -350,6 +356,7 @@ class CaseStatus(models.TextChoices):
 # The resolution clock runs in these states; waiting on the reporter pauses it.
 RESOLUTION_CLOCK_STATES = (CaseStatus.NEW, CaseStatus.FORWARDED, CaseStatus.IN_PROGRESS)
 FINAL_STATES = (CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.DUPLICATE)
+OPEN_STATES = tuple(status for status in CaseStatus if status not in FINAL_STATES)
 
 
 class Case(models.Model):
@@ -447,6 +454,24 @@ class Case(models.Model):
     response_breached_since = models.DateTimeField(null=True, blank=True)
     resolution_at_risk_since = models.DateTimeField(null=True, blank=True)
     resolution_breached_since = models.DateTimeField(null=True, blank=True)
+    # The deadline that matters next: the first response until there is one, then the resolution.
+    # Stored by the database, so the inbox sorts on one indexed column.
+    next_due_at = models.GeneratedField(
+        expression=models.Case(
+            models.When(responded_at__isnull=True, then=F("response_due_at")), default=F("resolution_due_at")
+        ),
+        output_field=models.DateTimeField(),
+        db_persist=True,
+        verbose_name=_("next deadline"),
+    )
+
+    # Description and address folded to lower case without diacritics (`cases.search`), set at intake.
+    search_text = models.TextField(blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("search_text", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -477,6 +502,12 @@ class Case(models.Model):
             models.Index(fields=["ward", "-received_at"], name="case_ward_received", condition=Q(ward__isnull=False)),
             models.Index(fields=["assignee", "status"], name="case_assignee", condition=Q(assignee__isnull=False)),
             models.Index(fields=["duplicate_of"], name="case_duplicates", condition=Q(duplicate_of__isnull=False)),
+            # The inbox: every queue is one state sorted by deadline or by receipt, or the open
+            # cases (at risk and overdue lead the deadline order); "all" sorts by receipt.
+            models.Index(fields=["status", "next_due_at"], name="case_status_due"),
+            models.Index(fields=["next_due_at"], name="case_open_due", condition=Q(status__in=OPEN_STATES)),
+            models.Index(fields=["-received_at"], name="case_received"),
+            GinIndex(fields=["search_vector"], name="case_search"),
             # The sweeper's four questions, each answered from a small partial index.
             models.Index(
                 fields=["response_risk_at"],
@@ -551,6 +582,8 @@ class CaseEvent(models.Model):
         NOTE = "note", _("Internal note")
         REPLY = "reply", _("Reply to the reporter")
         REVEALED = "revealed", _("Reporter's identity revealed")
+        ASSIGNED = "assigned", _("Assigned")
+        CALLBACK = "callback", _("Callback")
         AT_RISK = "at_risk", _("Deadline at risk")
         BREACHED = "breached", _("Deadline missed")
 
@@ -631,3 +664,58 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class Callback(models.Model):
+    """A call the hotline owes a citizen: a missed call, a promised call back, a follow-up.
+
+    Operators work them from the "callbacks" queue, soonest due first, and record how each went.
+    """
+
+    class Reason(models.TextChoices):
+        MISSED_CALL = "missed_call", _("Missed call")
+        REQUESTED = "requested", _("Asked to be called back")
+        FOLLOW_UP = "follow_up", _("Follow-up on a case")
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Reached the caller")
+        NO_ANSWER = "no_answer", _("No answer")
+        BUSY = "busy", _("Busy")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    # Outcomes after which the callback is done; the others leave it in the queue for another try.
+    FINAL_OUTCOMES = (Outcome.REACHED, Outcome.WRONG_NUMBER)
+
+    phone = models.CharField(_("phone"), max_length=16, validators=[E164])
+    reporter = models.ForeignKey(
+        Reporter, verbose_name=_("reporter"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    note = models.TextField(_("note"), blank=True)
+    due_at = models.DateTimeField(_("call back by"))
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_outcome = models.CharField(_("last outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["due_at"], name="callback_pending", condition=Q(done_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} #{self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due_at < clock.now()

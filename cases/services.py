@@ -33,6 +33,7 @@ from cases.models import (
     Ward,
 )
 from cases.outbox import message_language, outbox_dispatch, outbox_enqueue, outbox_message
+from cases.search import search_document
 from cases.sql import Row, insert_with_children
 
 logger = logging.getLogger(__name__)
@@ -244,6 +245,9 @@ def _case_create(
         latitude=latitude,
         longitude=longitude,
         agency=agency,
+        # An operator who types in a call keeps the case until they forward or hand it over.
+        assignee=actor,
+        search_text=search_document(description, address),
         received_at=received_at,
         response_due_at=clocks["response"].due_at,
         response_risk_at=clocks["response"].risk_at,
@@ -598,6 +602,25 @@ def case_note_add(*, case: Case, actor, text: str, to_reporter: bool = False) ->
 
 
 @transaction.atomic
+def case_assign(*, case: Case, actor, assignee=None) -> Case:
+    """Give the case to an operator (to oneself when `assignee` is None): it shows in their "mine" queue."""
+    _require_operator(actor)
+    assignee = assignee or actor
+    if not assignee.has_perm("cases.work_case"):
+        raise ValidationError({"assignee": _("%(user)s is not an operator.") % {"user": assignee.get_username()}})
+    case = _locked(case)
+    if not case.is_open:
+        raise IllegalTransition(_("Case %(code)s is finished.") % _names(case))
+    if case.assignee_id == assignee.pk:
+        return case
+    old = case.assignee.get_username() if case.assignee else ""
+    case.assignee = assignee
+    case.save(update_fields=["assignee", "updated_at"])
+    _event(case, actor, Action.ASSIGNED, "assignee", old, assignee.get_username())
+    return case
+
+
+@transaction.atomic
 def reporter_reveal(*, case: Case, actor, reason: str) -> Reporter | None:
     """Show a reporter's full identity to someone allowed to see it, and record who, when and why."""
     if not actor.has_perm("cases.reveal_reporter"):
@@ -612,7 +635,11 @@ def reporter_reveal(*, case: Case, actor, reason: str) -> Reporter | None:
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update(of=("self",)).select_related("agency", "category", "reporter").get(pk=case.pk)
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("agency", "category", "reporter", "assignee")
+        .get(pk=case.pk)
+    )
 
 
 def _check(case: Case, action: str) -> None:

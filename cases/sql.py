@@ -77,7 +77,8 @@ def _insertable_fields(model: type[models.Model]) -> tuple[tuple[models.Field, b
     """Each non-key column, and whether its value may skip the field's preparation (no auto_now, not JSON)."""
     fields = []
     for model_field in model._meta.concrete_fields:
-        if model_field.primary_key:
+        # The database computes generated columns; naming one in an INSERT is an error.
+        if model_field.primary_key or model_field.generated:
             continue
         automatic = getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False)
         fields.append((model_field, not automatic and isinstance(model_field, _PLAIN_FIELDS)))

@@ -151,6 +151,8 @@ def summary(*, base_domain: str, port: int) -> str:
             "",
             f"{province.name} ({prefixes}):  {host}/",
             f"  quản trị trang: {host}/admin/    đăng nhập: {host}/accounts/login/",
+            f"  bàn làm việc điện thoại viên: {host}/cases/    giám sát: {host}/cases/supervision/",
+            f"  phản ánh của cơ quan: {host}/agency/",
             *(
                 f"  {demo_username(prefix, demo.slug):<22} / {DEMO_PASSWORD}   ({role.group_name})"
                 for prefix, role in PROVINCE_ACCOUNTS

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,34 +62,41 @@ def gunicorn(env_overrides: dict[str, str | None], *, timeout: float = 90) -> It
     """Serve config.wsgi on a free loopback port; yields the base URL. A None value unsets a variable."""
     port = free_port()
     env = child_env(env_overrides, DJANGO_SETTINGS_MODULE="config.settings.local", LOG_LEVEL="WARNING")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1"],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{process.stdout.read()}")
-            try:
-                requests.get(f"{base_url}/healthz", timeout=5)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError("server did not answer in time") from None
-                time.sleep(0.2)
-        yield base_url
-    finally:
-        process.terminate()
+    # A file, not a pipe: nobody reads a pipe while the server runs, and a full one blocks its logging.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1"],
+            cwd=Path(settings.BASE_DIR),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        base_url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            _wait_until_serving(process, base_url, log, timeout)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_until_serving(process: subprocess.Popen, base_url: str, log, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"server exited early:\n{log.read()}")
+        try:
+            requests.get(f"{base_url}/healthz", timeout=5)
+            return
+        except requests.ConnectionError:
+            if time.monotonic() > deadline:
+                raise TimeoutError("server did not answer in time") from None
+            time.sleep(0.2)
 
 
 @contextlib.contextmanager
