@@ -28,7 +28,7 @@ def deadline_badge(case, now=None) -> str:
 
     Built in Python rather than an included template: the inbox shows one per row.
     """
-    badge = deadline_state(case, now)
+    badge = _deadline_state(case, now)
     if not badge["state"]:
         return ""
     return format_html(
@@ -40,7 +40,7 @@ def deadline_badge(case, now=None) -> str:
     )
 
 
-def deadline_state(case, now=None) -> dict:
+def _deadline_state(case, now=None) -> dict:
     now = now or clock.now()
     if not case.is_open or case.next_due_at is None:
         return {"state": ""}

@@ -40,7 +40,7 @@ class ForwardForm(forms.Form):
     )
     note = _text(_("Note for the agency"), required=False, rows=2)
 
-    def __init__(self, *args, case: Case | None = None, suggested: list[Agency] = (), **kwargs):
+    def __init__(self, *args, suggested: list[Agency] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.suggested = list(suggested)
         self.fields["agency"].queryset = Agency.objects.filter(is_active=True).order_by("name")

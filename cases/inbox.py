@@ -172,14 +172,15 @@ class InboxForm(forms.Form):
         self.queues = queues
         self.fields["queue"].choices = [(q.value, q.label) for q in queues]
         directory = (
-            ("category", Category.objects.order_by("order", "name"), _("Any category")),
-            ("agency", Agency.objects.filter(is_active=True).order_by("name"), _("Any agency")),
-            ("ward", Ward.objects.order_by("name"), _("Any ward")),
+            ("category", Category.objects.order_by("order", "name")),
+            ("agency", Agency.objects.filter(is_active=True).order_by("name")),
+            ("ward", Ward.objects.order_by("name")),
         )
-        for name, queryset, empty in directory:
-            self.fields[name].queryset = queryset
+        for name, queryset in directory:
+            field = self.fields[name]
+            field.queryset = queryset
             # Plain pairs for the page: model instances for hundreds of options cost more than the search.
-            self.fields[name].widget.choices = partial(_options, empty, queryset.values_list("pk", "name"))
+            field.widget.choices = partial(_options, field.empty_label, queryset.values_list("pk", "name"))
 
     def clean(self):
         data = super().clean()
@@ -197,7 +198,6 @@ def _options(empty, pairs) -> list:
 @dataclass(frozen=True)
 class Inbox:
     queue: str
-    sort: str
     query: str
     cases: list[Case]
     number: int
@@ -234,10 +234,8 @@ def inbox_page(user, data: dict, *, queues: tuple[str, ...] = OPERATOR_QUEUES) -
     cases = inbox_cases(user, data, queues=queues).select_related(None).select_related("category", "agency")
     rows = list(cases.only(*LIST_COLUMNS)[start : start + PAGE_SIZE + 1])
     _rows_prepare(rows)
-    queue, sort, query = _chosen(data, queues)
-    return Inbox(
-        queue=queue, sort=sort, query=query, cases=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE
-    )
+    queue, _sort, query = _chosen(data, queues)
+    return Inbox(queue=queue, query=query, cases=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
 
 
 def _rows_prepare(cases: list[Case]) -> None:
@@ -267,7 +265,7 @@ def _chosen(data: dict, queues: tuple[str, ...]) -> tuple[str, str, str]:
 
 def queue_counts(user, queues: tuple[str, ...]) -> dict[str, int]:
     """How many cases each queue holds, counted up to COUNT_CAP (the "all" queue is not counted)."""
-    visible = cases_visible_to(user).order_by()
+    visible = cases_visible_to(user).select_related(None).order_by()
     return {
         queue: visible.filter(queue_filter(queue, user))[:COUNT_CAP].count()
         for queue in queues

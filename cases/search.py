@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from cases.codes import phone_e164, tracking_code_clean
+from cases.models import Reporter
 
 # Words shorter than this match too much to be useful as a prefix.
 MIN_PREFIX = 2
@@ -50,8 +51,6 @@ def search_filter(query: str) -> Q | None:
     ("0912 345 678", "+84 912.345.678"); it is also looked up as words, since descriptions
     quote house numbers and licence plates.
     """
-    from cases.models import Reporter
-
     query = (query or "").strip()
     matches = []
     if _NUMBER_PUNCTUATION.sub("", query).isdigit():

@@ -10,6 +10,15 @@ from django.utils.safestring import mark_safe
 SELECTED = mark_safe(" selected")
 
 
+def option_tags(pairs, *, chosen: set[str]) -> str:
+    """<option>s for (value, label) pairs, the chosen values selected."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((str(key), SELECTED if str(key) in chosen else "", label) for key, label in pairs),
+    )
+
+
 class QuickSelect(forms.Select):
     """A <select> built in Python.
 
@@ -18,12 +27,7 @@ class QuickSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(item) for item in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((str(key), SELECTED if str(key) in chosen else "", label) for key, label in self.choices),
-        )
+        options = option_tags(self.choices, chosen={str(item) for item in self.format_value(value)})
         return format_html(
             '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
         )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from cases import display
 from cases.codes import phone_national
-from cases.widgets import SELECTED
+from cases.widgets import option_tags
 
 register = template.Library()
 
@@ -28,22 +28,14 @@ def national_phone(e164: str) -> str:
 def agency_options(form) -> str:
     """The forward form's directory: suggestions first, then every active agency (hundreds: built in Python)."""
     chosen = str(form["agency"].value() or "")
-    suggested = {agency.pk for agency in form.suggested}
-
-    def options(pairs, *, mark: bool) -> str:
-        return format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((pk, SELECTED if mark and str(pk) == chosen else "", name) for pk, name in pairs),
-        )
-
-    groups = []
-    if form.suggested:
-        pairs = [(agency.pk, agency.name) for agency in form.suggested]
-        groups.append(format_html('<optgroup label="{}">{}</optgroup>', _("Suggested"), options(pairs, mark=True)))
+    suggested = [(agency.pk, agency.name) for agency in form.suggested]
+    # A chosen suggestion is selected once, in its group; the same agency lower down is not.
+    chosen_below = set() if any(str(pk) == chosen for pk, _name in suggested) else {chosen}
     every = form.fields["agency"].queryset.values_list("pk", "name")
-    mark_in_all = chosen and int(chosen) not in suggested if chosen.isdigit() else False
-    groups.append(
-        format_html('<optgroup label="{}">{}</optgroup>', _("All agencies"), options(every, mark=mark_in_all))
+    groups = [(_("Suggested"), suggested, {chosen})] if suggested else []
+    groups.append((_("All agencies"), every, chosen_below))
+    return format_html_join(
+        "",
+        '<optgroup label="{}">{}</optgroup>',
+        ((label, option_tags(pairs, chosen=marked)) for label, pairs, marked in groups),
     )
-    return format_html_join("", "{}", ((group,) for group in groups))

@@ -51,6 +51,8 @@ class CaseAction:
     needs_phone: bool = False
     # Allowed on a finished case too.
     when_closed: bool = False
+    # Pointless when the case is already the user's own.
+    unless_mine: bool = False
 
     def available(self, case: Case, user) -> bool:
         if self.transition is not None:
@@ -58,7 +60,7 @@ class CaseAction:
                 return False
         elif not case.is_open and not self.when_closed:
             return False
-        if self.key == "take" and case.assignee_id == user.pk:
+        if self.unless_mine and case.assignee_id == user.pk:
             return False
         if self.needs_reporter and case.reporter_id is None:
             return False
@@ -66,7 +68,7 @@ class CaseAction:
 
     def form_for(self, case: Case, data=None) -> forms.Form:
         if self.form is ForwardForm:
-            return ForwardForm(data, case=case, suggested=suggested_agencies(case))
+            return ForwardForm(data, suggested=suggested_agencies(case))
         return self.form(data)
 
 
@@ -102,6 +104,7 @@ OPERATOR_ACTIONS = (
         lambda case, user, data: services.case_assign(case=case, actor=user),
         _("The case is in your queue."),
         shortcut="t",
+        unless_mine=True,
     ),
     CaseAction(
         "forward",

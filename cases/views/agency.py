@@ -19,7 +19,7 @@ from cases.inbox import AGENCY_QUEUES, inbox_page, queue_counts
 from cases.models import Case
 from cases.selectors import case_for, reporter_view
 from cases.views.actions import AGENCY_ACTIONS
-from cases.views.common import action_refused, case_timeline, inbox_form, is_htmx, queue_tabs
+from cases.views.common import action_items, action_refused, case_timeline, inbox_form, queue_tabs, wants_results
 
 
 def agency_required(view):
@@ -41,15 +41,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     form, data = inbox_form(request, AGENCY_QUEUES)
     form.fields.pop("agency")
     page = inbox_page(request.user, data, queues=AGENCY_QUEUES)
-    context = {
-        "form": form,
-        "page": page,
-        "tabs": queue_tabs(AGENCY_QUEUES, current=page.queue, counts=queue_counts(request.user, AGENCY_QUEUES)),
-        "agency": request.user.agency_membership.agency,
-        "area": "agency",
-    }
-    if is_htmx(request) and request.headers.get("HX-Target") == "inbox-results":
+    context = {"form": form, "page": page, "area": "agency"}
+    if wants_results(request):
         return render(request, "cases/_inbox_results.html", context)
+    # An agency's queues are small: their sizes come with the page.
+    counts = queue_counts(request.user, AGENCY_QUEUES)
+    context["tabs"] = queue_tabs(AGENCY_QUEUES, current=page.queue, counts=counts)
+    context["agency"] = request.user.agency_membership.agency
     return render(request, "cases/inbox.html", context)
 
 
@@ -75,11 +73,7 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
 
 def _case_page(request, case: Case, *, failed=None, error: str = "", status: int = 200) -> HttpResponse:
     case = Case.objects.select_related("category", "agency", "ward", "reporter").get(pk=case.pk)
-    actions = []
-    for action in AGENCY_ACTIONS:
-        if action.available(case, request.user):
-            form = failed[1] if failed and failed[0] == action.key else action.form_for(case)
-            actions.append({"action": action, "form": form, "open": bool(failed and failed[0] == action.key)})
+    actions, danger_actions = action_items(AGENCY_ACTIONS, case, request.user, failed)
     return render(
         request,
         "cases/case_detail.html",
@@ -92,8 +86,8 @@ def _case_page(request, case: Case, *, failed=None, error: str = "", status: int
             ],
             "reporter": reporter_view(request.user, case.reporter),
             "can_reveal": False,
-            "actions": [a for a in actions if not a["action"].danger],
-            "danger_actions": [a for a in actions if a["action"].danger],
+            "actions": actions,
+            "danger_actions": danger_actions,
             "action_url": "agency:act",
             "error": error,
             "other_cases": [],

@@ -5,19 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from cases.inbox import COUNT_CAP, InboxForm, Queue
 from cases.models import Agency, Case
-from cases.views.actions import CaseAction, action_named
+from cases.views.actions import action_named
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+def wants_results(request: HttpRequest) -> bool:
+    """htmx asking for the result list alone (a search as one types, the periodic refresh)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "inbox-results"
 
 
 def inbox_form(request: HttpRequest, queues) -> tuple[InboxForm, dict]:
@@ -62,30 +61,30 @@ def queue_tabs(queues, *, current: str, counts: dict[str, int] | None, callbacks
 
 
 def action_refused(request: HttpRequest, case: Case, actions, key: str, page) -> HttpResponse | None:
-    """Run the named action of `actions` on the case; the page again (409 or 400) if it cannot, None if done."""
+    """Run the named action with the posted form: None when done, else the page again (409 or 400)."""
     found = action_named(actions, key)
     if found is None or not found.available(case, request.user):
         return page(request, case, error=_("This action is not possible in the case's current state."), status=409)
-    form, failed = action_run(request, case, found)
-    if failed:
-        return page(request, case, failed=(found.key, form), status=400)
-    return None
+    form = found.form_for(case, request.POST)
+    if form.is_valid():
+        try:
+            found.run(case, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            errors_attach(form, exc)
+        else:
+            messages.success(request, found.done)
+            return None
+    return page(request, case, failed=(found.key, form), status=400)
 
 
-def action_run(request: HttpRequest, case: Case, action: CaseAction):
-    """Run the action with the posted form; returns (form, error) — error False when it worked."""
-    form = action.form_for(case, request.POST)
-    if not form.is_valid():
-        return form, True
-    try:
-        action.run(case, request.user, form.cleaned_data)
-    except ValidationError as exc:
-        errors_attach(form, exc)
-        return form, True
-    except PermissionDenied:
-        raise
-    messages.success(request, action.done)
-    return form, False
+def action_items(actions, case: Case, user, failed: tuple[str, object] | None) -> tuple[list[dict], list[dict]]:
+    """The actions the case allows, each with its form (the failed one bound and open): ordinary, then dangerous."""
+    items = []
+    for action in actions:
+        if action.available(case, user):
+            again = bool(failed and failed[0] == action.key)
+            items.append({"action": action, "form": failed[1] if again else action.form_for(case), "open": again})
+    return [i for i in items if not i["action"].danger], [i for i in items if i["action"].danger]
 
 
 def errors_attach(form, exc: ValidationError) -> None:
@@ -95,13 +94,6 @@ def errors_attach(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def back_to(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
 
 
 def case_timeline(case: Case, *, with_messages: bool) -> list[dict]:

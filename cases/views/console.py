@@ -18,11 +18,19 @@ from django.views.decorators.http import require_GET, require_POST
 from cases import callbacks, services
 from cases.codes import phone_e164
 from cases.forms import CallbackNewForm, CallbackOutcomeForm, IntakeForm, RevealForm
-from cases.inbox import COUNT_CAP, OPERATOR_QUEUES, Queue, inbox_page, queue_counts
+from cases.inbox import COUNT_CAP, OPERATOR_QUEUES, inbox_page, queue_counts
 from cases.models import Callback, Case, Reporter
 from cases.selectors import case_for, reporter_view
 from cases.views.actions import OPERATOR_ACTIONS
-from cases.views.common import action_refused, case_timeline, errors_attach, inbox_form, is_htmx, queue_tabs
+from cases.views.common import (
+    action_items,
+    action_refused,
+    case_timeline,
+    errors_attach,
+    inbox_form,
+    queue_tabs,
+    wants_results,
+)
 
 operator_required = permission_required("cases.work_case", raise_exception=True)
 HISTORY_SIZE = 10
@@ -34,15 +42,14 @@ HISTORY_SIZE = 10
 def inbox(request: HttpRequest) -> HttpResponse:
     form, data = inbox_form(request, OPERATOR_QUEUES)
     page = inbox_page(request.user, data, queues=OPERATOR_QUEUES)
-    context = {
-        "form": form,
-        "page": page,
-        "tabs": queue_tabs(OPERATOR_QUEUES, current=page.queue, counts=None, callbacks_url=reverse("cases:callbacks")),
-        "refresh_url": f"{reverse('cases:counts')}?queue={page.queue}",
-        "area": "console",
-    }
-    if is_htmx(request) and request.headers.get("HX-Target") == "inbox-results":
+    context = {"form": form, "page": page, "area": "console"}
+    if wants_results(request):
         return render(request, "cases/_inbox_results.html", context)
+    # The tabs come without counts; the page fetches them apart, so the list never waits for them.
+    context["tabs"] = queue_tabs(
+        OPERATOR_QUEUES, current=page.queue, counts=None, callbacks_url=reverse("cases:callbacks")
+    )
+    context["refresh_url"] = f"{reverse('cases:counts')}?queue={page.queue}"
     return render(request, "cases/inbox.html", context)
 
 
@@ -50,8 +57,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @operator_required
 @require_GET
 def inbox_counts(request: HttpRequest) -> HttpResponse:
-    _form, data = inbox_form(request, OPERATOR_QUEUES)
-    current = data.get("queue") or Queue.NEW
+    asked = request.GET.get("queue", "")
+    current = asked if asked in OPERATOR_QUEUES else OPERATOR_QUEUES[0]
     counts = queue_counts(request.user, OPERATOR_QUEUES)
     counts["callbacks"] = callbacks.callbacks_pending()[:COUNT_CAP].count()
     tabs = queue_tabs(OPERATOR_QUEUES, current=current, counts=counts, callbacks_url=reverse("cases:callbacks"))
@@ -113,12 +120,7 @@ def _case_page(
         pk=case.pk
     )
     user = request.user
-    actions = []
-    for action in OPERATOR_ACTIONS:
-        if not action.available(case, user):
-            continue
-        form = failed[1] if failed and failed[0] == action.key else action.form_for(case)
-        actions.append({"action": action, "form": form, "open": bool(failed and failed[0] == action.key)})
+    actions, danger_actions = action_items(OPERATOR_ACTIONS, case, user, failed)
     return render(
         request,
         "cases/case_detail.html",
@@ -129,8 +131,8 @@ def _case_page(
             "reporter": reporter_view(user, case.reporter, revealed=revealed),
             "can_reveal": user.has_perm("cases.reveal_reporter") and case.reporter_id is not None and not revealed,
             "reveal_form": reveal_form or RevealForm(),
-            "actions": [a for a in actions if not a["action"].danger],
-            "danger_actions": [a for a in actions if a["action"].danger],
+            "actions": actions,
+            "danger_actions": danger_actions,
             "action_url": "cases:act",
             "error": error,
             "other_cases": _reporter_cases(case.reporter, exclude=case),

@@ -45,16 +45,21 @@
     }
   });
 
+  // Lower case without diacritics, as the server's search folds text: "Y tế" and "y te" match.
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/gi, "d").toLowerCase();
+  }
+
   // The agency directory is long (every commune has its offices): typing narrows the list.
   document.addEventListener("input", function (event) {
     const filter = event.target.closest("[data-filter-select]");
     if (!filter) return;
     const select = document.getElementById(filter.dataset.filterSelect);
-    const words = filter.value.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/gi, "d").toLowerCase().split(/\s+/).filter(Boolean);
+    const words = fold(filter.value).split(/\s+/).filter(Boolean);
     let first = null;
     for (const option of select.options) {
       if (!option.value) continue;
-      const text = option.text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/gi, "d").toLowerCase();
+      const text = fold(option.text);
       const shown = words.every(function (word) { return text.includes(word); });
       option.hidden = !shown;
       if (shown && first === null) first = option;
