@@ -20,7 +20,13 @@ RETRY_DELAY = timedelta(minutes=15)
 
 
 def callbacks_pending():
-    return Callback.objects.filter(done_at__isnull=True).select_related("case").order_by("due_at", "pk")
+    # `calls` (the voice channel's calls that led here) carries the voice messages to listen to.
+    return (
+        Callback.objects.filter(done_at__isnull=True)
+        .select_related("case")
+        .prefetch_related("calls")
+        .order_by("due_at", "pk")
+    )
 
 
 @transaction.atomic

@@ -169,6 +169,8 @@ class IntakeForm(forms.Form):
     )
     # Makes a double submit (a double click, a retried POST) create one case, not two.
     submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    # The call being answered (the screen pop): the case is that call's, once.
+    call = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

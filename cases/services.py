@@ -462,6 +462,28 @@ def case_info_received(*, case: Case, actor=None, text: str = "") -> Case:
 
 
 @transaction.atomic
+def case_follow_up(*, case: Case, text: str, channel: str, provider_id: str = "") -> CaseEvent:
+    """The reporter wrote or called again about their open case: recorded on it; the state stays.
+
+    Idempotent on (channel, provider_id): a provider retrying a webhook gets the event recorded the first time.
+    """
+    if channel not in _CHANNELS:
+        raise ValidationError({"channel": _("Unknown channel “%(channel)s”.") % {"channel": channel}})
+    case = _locked(case)
+    if not case.is_open:
+        raise IllegalTransition(_("Case %(code)s is finished.") % _names(case))
+    # Like the first contact's event, it names the channel; with the provider's id it is found again.
+    source = (f"{channel}:{provider_id}" if provider_id else channel)[:200]
+    if provider_id:
+        earlier = case.events.filter(action=Action.RECEIVED_AGAIN, new_value=source).first()
+        if earlier is not None:
+            return earlier
+    event = _event(case, None, Action.RECEIVED_AGAIN, new=source, note=(text or "").strip())
+    Case.objects.filter(pk=case.pk).update(updated_at=clock.now())
+    return event
+
+
+@transaction.atomic
 def case_close(*, case: Case, actor, resolution: str, notify_reporter: bool = True) -> Case:
     """Close with the resolution the reporter is told."""
     _require_operator(actor)

@@ -190,3 +190,12 @@ def point_at_fraction(spec: CalendarSpec, start: datetime, due: datetime, fracti
     if not 0 <= fraction <= 1:
         raise ValueError(f"fraction must be between 0 and 1, got {fraction!r}")
     return add_business_time(spec, start, business_time_between(spec, start, due) * fraction)
+
+
+def is_open(spec: CalendarSpec, instant: datetime) -> bool:
+    """Whether business time runs at `instant` (a period's start counts, its end does not)."""
+    _require_aware(instant, "instant")
+    if spec.always_open:
+        return True
+    day = instant.astimezone(spec.tz).date()
+    return any(start <= instant < end for start, end in _utc_bounds(spec, day))

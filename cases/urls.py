@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.views import console, supervision
+from cases.views import calls, console, supervision
 
 app_name = "cases"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("new/history/", console.caller_history, name="caller_history"),
     path("callbacks/", console.callback_list, name="callbacks"),
     path("callbacks/<int:pk>/", console.callback_record, name="callback_record"),
+    path("callbacks/<int:pk>/call/", calls.callback_call, name="callback_call"),
+    path("calls/", calls.call_list, name="calls"),
+    path("calls/waiting/", calls.calls_waiting, name="calls_waiting"),
+    path("calls/<str:sid>/take/", calls.call_take, name="call_take"),
     path("supervision/", supervision.supervision, name="supervision"),
     path("<str:code>/", console.case_detail, name="detail"),
     path("<str:code>/reveal/", console.case_reveal, name="reveal"),

@@ -8,3 +8,7 @@ class ChannelsConfig(AppConfig):
     name = "channels"
     label = "hotline_channels"
     verbose_name = _("Channels")
+
+    def ready(self):
+        # Registers the outbox senders of the channels (SMS for SMS and phone cases).
+        from channels.sms import sender  # noqa: F401

@@ -18,4 +18,5 @@ urlpatterns = [
     path("accounts/start/", tenant_views.work_start, name="work_start"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("hooks/", include("channels.urls")),
 ]

@@ -20,6 +20,7 @@ from cases import rules
 from cases.defaults import CALENDAR_ALWAYS_OPEN
 from cases.demo import DAYS, cases_seed
 from cases.models import Agency, AgencyMember, BusinessCalendar, Category, SlaPolicy
+from channels.voice.demo import voice_demo_ensure
 from tenants import roles
 from tenants.models import Province
 from tenants.registry import UnitKind, find_unit
@@ -87,6 +88,8 @@ def seed(*, base_domain: str, log=print, cases_per_province: int = DEMO_CASES_PE
             made = cases_seed(count=cases_per_province, seed=demo.slug)
             if made:
                 log(f"  + {made} phản ánh mẫu trong {DAYS} ngày qua")
+            for line in voice_demo_ensure(demo.slug):
+                log(f"  + {line}")
 
 
 @transaction.atomic

@@ -88,6 +88,21 @@ PROVINCE_ADMIN = Role(
         "cases.view_ward",
         "cases.view_case",
         "cases.view_outboxmessage",
+        # The phone line: its menus, the operators' phones and its settings (Twilio account, fallbacks).
+        "hotline_channels.add_ivrmenu",
+        "hotline_channels.change_ivrmenu",
+        "hotline_channels.delete_ivrmenu",
+        "hotline_channels.view_ivrmenu",
+        "hotline_channels.add_ivroption",
+        "hotline_channels.change_ivroption",
+        "hotline_channels.delete_ivroption",
+        "hotline_channels.view_ivroption",
+        "hotline_channels.add_operatorline",
+        "hotline_channels.change_operatorline",
+        "hotline_channels.delete_operatorline",
+        "hotline_channels.view_operatorline",
+        "hotline_channels.change_voicesettings",
+        "hotline_channels.view_voicesettings",
     ),
     page_permissions=(
         "wagtailcore.add_page",
@@ -125,6 +140,7 @@ SUPERVISOR = Role(
         "cases.reveal_reporter",
         "cases.view_supervision",
         "cases.view_outboxmessage",
+        "hotline_channels.view_call",
     ),
 )
 OPERATOR = Role(

@@ -3,8 +3,8 @@
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from tenants.models import Domain, Province
-from tenants.routing import forget_hosts
+from tenants.models import DialingPrefix, Domain, PhoneNumber, Province
+from tenants.routing import forget_hosts, forget_numbers
 
 
 @receiver(pre_save, sender=Domain)
@@ -24,3 +24,12 @@ def forget_domain(sender, instance: Domain, **kwargs):
 @receiver(post_delete, sender=Province)
 def forget_province_hosts(sender, instance: Province, **kwargs):
     forget_hosts(list(Domain.objects.filter(tenant_id=instance.pk).values_list("domain", flat=True)))
+
+
+@receiver(post_save, sender=PhoneNumber)
+@receiver(post_delete, sender=PhoneNumber)
+@receiver(post_save, sender=DialingPrefix)
+@receiver(post_delete, sender=DialingPrefix)
+@receiver(post_save, sender=Province)
+def forget_number_routes(sender, instance, **kwargs):
+    forget_numbers()

@@ -114,6 +114,7 @@ def case_timeline(case: Case, *, with_messages: bool) -> list[dict]:
     if with_messages:
         items += [
             {"at": message.created_at, "kind": "message", "message": message}
-            for message in case.outbox_messages.order_by("created_at", "pk")
+            # `sms`: the provider's delivery receipt, for messages that went out as text messages.
+            for message in case.outbox_messages.select_related("sms").order_by("created_at", "pk")
         ]
     return sorted(items, key=lambda item: item["at"])

@@ -31,6 +31,7 @@ from cases.views.common import (
     queue_tabs,
     wants_results,
 )
+from channels.voice import services as voice_calls
 
 operator_required = permission_required("cases.work_case", raise_exception=True)
 HISTORY_SIZE = 10
@@ -166,15 +167,25 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 return redirect("cases:detail", code=case.tracking_code)
         status = 400
     else:
-        form = IntakeForm(initial={"phone": request.GET.get("phone", "")[:30]})
+        form = IntakeForm(initial=_intake_initial(request))
         status = 200
     phone = form["phone"].value() or ""
+    call = voice_calls.call_on_line(form["call"].value() or "")
     return render(
         request,
         "cases/case_new.html",
-        {"form": form, "area": "console", **_caller_history(phone)},
+        {"form": form, "area": "console", "call": call, **_caller_history(phone)},
         status=status,
     )
+
+
+def _intake_initial(request: HttpRequest) -> dict:
+    """From the call being taken: its number, and the category of the menu key the caller chose."""
+    initial = {"phone": request.GET.get("phone", "")[:30], "call": request.GET.get("call", "")[:64]}
+    call = voice_calls.call_on_line(initial["call"])
+    if call is not None and call.option is not None and call.option.category_id:
+        initial["category"] = call.option.category_id
+    return initial
 
 
 def _intake(request: HttpRequest, data: dict) -> Case:
@@ -183,10 +194,12 @@ def _intake(request: HttpRequest, data: dict) -> Case:
         if data["phone"] or data["name"].strip()
         else None
     )
+    call = voice_calls.call_on_line(data["call"])
     result = services.case_intake(
         channel=data["channel"],
         description=data["description"],
-        provider_id=f"console-{data['submission']}",
+        # A case typed in on a call belongs to that call: submitting twice still makes one.
+        provider_id=call.call_sid if call else f"console-{data['submission']}",
         reporter=reporter,
         category=data["category"],
         priority=data["priority"],
@@ -194,6 +207,8 @@ def _intake(request: HttpRequest, data: dict) -> Case:
         address=data["address"],
         actor=request.user,
     )
+    if call is not None:
+        voice_calls.call_link_case(call_sid=call.call_sid, case=result.case)
     return result.case
 
 

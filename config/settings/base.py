@@ -24,6 +24,9 @@ DEMO_MODE = env.bool("DEMO_MODE", default=False)
 # Provinces live at <slug>.<BASE_DOMAIN>; national oversight at BASE_DOMAIN itself.
 BASE_DOMAIN = env("BASE_DOMAIN", default="localhost")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env.list("EXTRA_ALLOWED_HOSTS", default=[])]
+# How the public reaches those hosts, for absolute URLs built without a request (Twilio callbacks).
+PUBLIC_SCHEME = env("PUBLIC_SCHEME", default="http")
+PUBLIC_PORT = env("PUBLIC_PORT", default="")
 
 # --- Applications: placement decides where a table lives (django-tenants) ---------------------
 SHARED_APPS = [
@@ -74,6 +77,8 @@ PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 MIDDLEWARE = [
     # Answers /healthz before anything touches the database or needs a known host.
     "config.health.HealthCheckMiddleware",
+    # Twilio's fallback URL: a static answer when the database (or anything after this) is down.
+    "channels.voice.fallback.FallbackMiddleware",
     "tenants.middleware.ProvinceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -159,7 +164,21 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": 60.0, "options": {"expires": 55}},
     "outbox-flush": {"task": "cases.tasks.outbox_flush", "schedule": 60.0, "options": {"expires": 55}},
+    "voice-measures": {"task": "channels.tasks.voice_measures", "schedule": 300.0, "options": {"expires": 290}},
+    "voice-calls-stale": {"task": "channels.tasks.voice_calls_stale", "schedule": 600.0, "options": {"expires": 590}},
+    "voice-fallback-snapshot": {
+        "task": "channels.tasks.voice_fallback_snapshot",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
 }
+
+# --- Telephony (Twilio) ----------------------------------------------------------------------------
+# Where REST calls go: Twilio in production, a local fake server in tests.
+TWILIO_API_URL = env("TWILIO_API_URL", default="https://api.twilio.com")
+# Read by the database-down fallback (channels.voice.fallback): one file per province, no database needed.
+VOICE_FALLBACK_DIR = VAR_DIR / "voice-fallback"
+VOICE_FALLBACK_NUMBER = env("VOICE_FALLBACK_NUMBER", default="")
 
 # --- E-mail (agency notices, escalations, replies to reporters who wrote by e-mail) ---------------
 # smtp://user:password@host:587 in production; development writes each mail to a file under var/mail.
@@ -209,7 +228,7 @@ WAGTAIL_SITE_NAME = "Tổng đài 1022"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=f"http://{BASE_DOMAIN}")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "mp3", "odt", "pdf", "pptx", "rtf", "txt", "wav", "xlsx", "zip"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Logging: no personal data in log lines; every line names its province schema --------------
@@ -229,5 +248,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"level": "INFO"},
         "pgserver": {"level": "WARNING"},
+        # It logs every REST request at INFO; failures reach our own log lines anyway.
+        "twilio.http_client": {"level": "WARNING"},
     },
 }

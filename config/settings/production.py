@@ -13,6 +13,7 @@ from config.settings.base import env  # noqa: E402
 
 DEBUG = False
 DEMO_MODE = False
+PUBLIC_SCHEME = env("PUBLIC_SCHEME", default="https")
 # The TLS-terminating proxy tells us the original scheme; Twilio signatures depend on it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=True)

@@ -26,3 +26,4 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 
 # whitenoise serves from the finders here; it only needs the directory to exist.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+VOICE_FALLBACK_DIR = VAR_DIR / "test-voice-fallback"

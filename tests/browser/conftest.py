@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tenants.demo import DEMO_PASSWORD
 from tests.conftest import host_of
+from tests.fakes.twilio_server import FakeTwilio, fake_twilio_server
 from tests.servers import database_url, gunicorn
 
 HERE = Path(__file__).resolve().parent
@@ -106,9 +107,16 @@ def assert_static_served(server: LiveServer) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_url(django_db_setup) -> Iterator[LiveServer]:
+def fake_twilio() -> Iterator[FakeTwilio]:
+    """Twilio's REST API as the live server reaches it: the real client, a local server."""
+    with fake_twilio_server() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup, fake_twilio) -> Iterator[LiveServer]:
     """The app in gunicorn against the session's test database, seeded and committed by django_db_setup."""
-    with gunicorn(live_server_env()) as base_url:
+    with gunicorn({**live_server_env(), "TWILIO_API_URL": fake_twilio.url}) as base_url:
         server = LiveServer(port=urlsplit(base_url).port)
         assert_static_served(server)
         yield server
