@@ -156,10 +156,22 @@ def summary(*, base_domain: str, port: int) -> str:
             f"  quản trị trang: {host}/admin/    đăng nhập: {host}/accounts/login/",
             f"  bàn làm việc điện thoại viên: {host}/cases/    giám sát: {host}/cases/supervision/",
             f"  phản ánh của cơ quan: {host}/agency/",
+            f"  cuộc gọi: {host}/cases/calls/    gọi lại: {host}/cases/callbacks/",
+            f"  thử tổng đài: {host}/admin/hotline/test/",
             *(
                 f"  {demo_username(prefix, demo.slug):<22} / {DEMO_PASSWORD}   ({role.group_name})"
                 for prefix, role in PROVINCE_ACCOUNTS
             ),
         ]
-    lines += ["", f"Kiểm tra hệ thống: http://{base_domain}{suffix}/healthz", "=" * 72, ""]
+    lines += [
+        "",
+        "Gọi thử (không cần điện thoại), ví dụ phím 2 của Cà Mau khi CDC không nghe máy:",
+        "  .venv/bin/python manage.py call_simulate --to 02901022 --from 0912345678 --digits 2 --dial-status no-answer",
+        f"Twilio: http://{base_domain}{suffix}/hooks/twilio/voice/incoming/ (dự phòng: …/voice/fallback/,"
+        " trạng thái: …/voice/status/, SMS: /hooks/twilio/sms/)",
+        "",
+        f"Kiểm tra hệ thống: http://{base_domain}{suffix}/healthz",
+        "=" * 72,
+        "",
+    ]
     return "\n".join(lines)

@@ -77,11 +77,17 @@ def gunicorn(env_overrides: dict[str, str | None], *, timeout: float = 90) -> It
             _wait_until_serving(process, base_url, log, timeout)
             yield base_url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            process_stop(process)
+
+
+def process_stop(process: subprocess.Popen, *, timeout: float = 10) -> None:
+    """Ask a child to stop, and kill it if it has not within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_until_serving(process: subprocess.Popen, base_url: str, log, timeout: float) -> None:
@@ -117,11 +123,7 @@ def celery_worker(
     try:
         yield
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        process_stop(process, timeout=20)
         if log:
             output.close()
 
