@@ -125,3 +125,37 @@ def insert_with_children(
         cursor.execute(sql, statement.params)
         main_id, prelude_row_id, *ids = cursor.fetchone()
     return Inserted(main_id, prelude_row_id, ids)
+
+
+def insert_new(instance: models.Model, *, unique: tuple[str, ...]) -> bool:
+    """Insert `instance` unless a row with the same `unique` columns exists: one round trip either way.
+
+    `INSERT … ON CONFLICT DO NOTHING RETURNING id`: True and the instance's pk set when it was
+    new, False when the row was there already (a provider's retry). Unlike `get_or_create`, no
+    SELECT first and no savepoint.
+    """
+    return insert_new_together([(instance, unique)])[0]
+
+
+def insert_new_together(rows: list[tuple[models.Model, tuple[str, ...]]]) -> list[bool]:
+    """`insert_new` for several rows in one statement (one round trip, one implicit transaction)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    ctes, params = [], []
+    for index, (instance, unique) in enumerate(rows):
+        meta = instance._meta
+        columns, expressions, values = _columns(instance, skip=set(), overrides={}, db=db)
+        conflict = ", ".join(meta.get_field(name).column for name in unique)
+        ctes.append(
+            f"r{index} AS (INSERT INTO {meta.db_table} ({', '.join(columns)}) VALUES ({', '.join(expressions)}) "
+            f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {meta.pk.column})"
+        )
+        params += values
+    selects = ", ".join(f"(SELECT {rows[i][0]._meta.pk.column} FROM r{i})" for i in range(len(rows)))
+    with db.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} SELECT {selects}", params)
+        ids = cursor.fetchone()
+    for (instance, _unique), pk in zip(rows, ids, strict=True):
+        if pk is not None:
+            instance.pk = pk
+            instance._state.adding, instance._state.db = False, DEFAULT_DB_ALIAS
+    return [pk is not None for pk in ids]

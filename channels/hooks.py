@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django_tenants.utils import get_public_schema_name, tenant_context
 
 from channels.twilio_api import signature_valid
-from channels.voice.models import VoiceSettings
+from channels.voice.line import line_current
 from tenants.models import Province
 from tenants.routing import province_for_number
 
@@ -60,8 +60,7 @@ def twilio_webhook(*, sid_param: str, number_param: NumberParam) -> Callable:
                 return HttpResponse(status=404)
             national = connection.schema_name == get_public_schema_name()
             with tenant_context(province) if national else contextlib.nullcontext():
-                # Loaded through the request, so the view's own VoiceSettings.load(request) costs no query.
-                if not signature_valid(request, VoiceSettings.load(request_or_site=request).auth_token):
+                if not signature_valid(request, line_current().auth_token):
                     logger.warning("Twilio webhook %s with a missing or wrong signature refused", request.path)
                     return HttpResponseForbidden("Invalid Twilio signature")
                 sid = request.POST.get(sid_param, "")

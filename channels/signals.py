@@ -9,9 +9,12 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from django_tenants.utils import tenant_context
+from wagtail.documents import get_document_model_string
 
+from cases.models import BusinessCalendar
 from channels.voice.fallback import snapshot_write
-from channels.voice.models import VoiceSettings
+from channels.voice.line import line_forget
+from channels.voice.models import IvrMenu, VoiceSettings
 from tenants.models import DialingPrefix, Domain, PhoneNumber
 
 logger = logging.getLogger(__name__)
@@ -29,6 +32,17 @@ def _write_for(province) -> None:
 def line_changed(sender, instance: VoiceSettings, **kwargs):
     province = connection.tenant
     transaction.on_commit(lambda: _write_for(province))
+    line_forget()
+
+
+# The line as webhooks keep it holds its menus, its calendar and their recordings.
+@receiver(post_save, sender=IvrMenu)
+@receiver(post_delete, sender=IvrMenu)
+@receiver(post_save, sender=BusinessCalendar)
+@receiver(post_delete, sender=BusinessCalendar)
+@receiver(post_save, sender=get_document_model_string())
+def line_parts_changed(sender, instance, **kwargs):
+    line_forget()
 
 
 @receiver(post_save, sender=PhoneNumber)

@@ -83,18 +83,22 @@ def queue_name() -> str:
 def incoming(step: Step) -> VoiceResponse:
     """Greeting, the surge announcement when on, then the menu of the hour."""
     response = VoiceResponse()
-    line, call = step.line, step.call
+    line = step.line
     say(step, response, line.greeting, line.greeting_recording)
     if line.surge_enabled:
         say(step, response, line.surge_text, line.surge_recording)
-        call.surge = True
     menu = menu_of_the_hour(line, step.now)
-    call.night = menu is not None and menu == line.night_menu and menu != line.day_menu
-    call.save(update_fields=["surge", "night", "updated_at"])
     if menu is None:
         # A province that has not built its menu yet still answers: straight to the operators.
         return operators(step, response)
     return menu_prompt(step, response, menu, attempt=1)
+
+
+def call_flags(line: VoiceSettings, now: datetime) -> dict[str, bool]:
+    """What the call record notes of how it was answered: after hours, with the surge announcement."""
+    menu = menu_of_the_hour(line, now)
+    night = menu is not None and menu == line.night_menu and menu != line.day_menu
+    return {"surge": line.surge_enabled, "night": night}
 
 
 def menu_of_the_hour(line: VoiceSettings, now: datetime) -> IvrMenu | None:

@@ -17,9 +17,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from cases import clock
+from cases.sql import insert_new, insert_new_together
 from channels.hooks import twilio_webhook
 from channels.voice import flow
 from channels.voice.fallback import fallback_response
+from channels.voice.line import line_current
 from channels.voice.models import Call, IvrMenu, IvrOption, OperatorLine, VoiceEvent, VoiceSettings
 from channels.voice.services import FINAL_STATUSES, call_finish
 
@@ -45,7 +47,7 @@ def province_hook(view: Callable) -> Callable:
     @twilio_webhook(sid_param="CallSid", number_param=number_param)
     @wraps(view)
     def wrapped(request: HttpRequest, call_sid: str, *args, **kwargs) -> HttpResponse:
-        return view(request, VoiceSettings.load(request_or_site=request), call_sid, *args, **kwargs)
+        return view(request, line_current(), call_sid, *args, **kwargs)
 
     return wrapped
 
@@ -55,32 +57,67 @@ def step_key(request: HttpRequest) -> str:
     return f"{request.path}?{query}"[:200]
 
 
-def flow_step(handler: Callable[..., object]) -> Callable:
-    """Store the request, answer a retry from the store, else run `handler(step, **kwargs)`."""
+class _Retried(Exception):
+    """The request was answered before: what this run did is rolled back, the stored answer stands."""
+
+
+def flow_step(handler: Callable[..., object] | None = None, *, first: bool = False) -> Callable:
+    """Run `handler(step, **kwargs)` and store the request with its answer; a retry gets the stored answer.
+
+    The step and the stored request commit together, in one transaction: the request is
+    inserted last, and a conflict there means Twilio sent it before, so this run's writes
+    are rolled back and the first answer is sent again (two copies racing wait on the call's
+    row lock, so the second always sees the first). When the step fails, the request is
+    still stored on its own and the caller hears the static fallback.
+    """
+
+    if handler is None:
+        return lambda handler: flow_step(handler, first=first)
 
     @province_hook
     @wraps(handler)
     def view(request: HttpRequest, line: VoiceSettings, call_sid: str, *args, **kwargs) -> HttpResponse:
         params = request.POST.dict()
-        # Stored on its own, before anything else can fail: the raw request survives a failed step.
-        event, created = VoiceEvent.objects.get_or_create(
-            call_sid=call_sid, step=step_key(request), defaults={"params": params}
-        )
-        if not created and event.twiml:
-            return twiml(event.twiml)
+        key = step_key(request)
         try:
             with transaction.atomic():
-                call = _call_ensure(call_sid, params)
+                # The call's first request writes how it is answered with the row itself.
+                flags = flow.call_flags(line, clock.now()) if first else {}
+                call = _call_ensure(call_sid, params, **flags)
                 step = flow.Step(request=request, line=line, call=call, params=params, number=_step_number(request))
                 answer = str(handler(step, *args, **kwargs))
-                VoiceEvent.objects.filter(pk=event.pk).update(twiml=answer)
+                if not _request_store(call_sid, key, params, answer):
+                    raise _Retried
+        except _Retried:
+            stored = VoiceEvent.objects.filter(call_sid=call_sid, step=key).values_list("twiml", flat=True).first()
+            return twiml(stored)
         except Exception:
             # The caller must hear something: the static answer needs no database.
             logger.exception("voice step %s failed; answering with the fallback", request.path)
+            _request_keep(call_sid, key, params)
             return fallback_response(request)
         return twiml(answer)
 
     return view
+
+
+UNIQUE = ("call_sid", "step")
+
+
+def _request_store(call_sid: str, key: str, params: dict[str, str], answer: str) -> bool:
+    """Store the request with its answer; False when it was answered before."""
+    if insert_new(VoiceEvent(call_sid=call_sid, step=key, params=params, twiml=answer), unique=UNIQUE):
+        return True
+    # Stored without an answer: that earlier attempt failed, so this one's answer is the one.
+    return VoiceEvent.objects.filter(call_sid=call_sid, step=key, twiml="").update(twiml=answer) == 1
+
+
+def _request_keep(call_sid: str, key: str, params: dict[str, str]) -> None:
+    """Keep a request whose step failed (without an answer, so a retry runs the step again)."""
+    try:
+        insert_new(VoiceEvent(call_sid=call_sid, step=key, params=params), unique=UNIQUE)
+    except Exception:  # the database itself may be what failed; the status callback will record the call
+        logger.warning("voice request of a failed step not stored")
 
 
 def _step_number(request: HttpRequest) -> int:
@@ -90,17 +127,23 @@ def _step_number(request: HttpRequest) -> int:
         return 0
 
 
-def _call_ensure(call_sid: str, params: dict[str, str]) -> Call:
-    call, _created = Call.objects.select_for_update().get_or_create(
+def _call_new(call_sid: str, params: dict[str, str], **flags: bool) -> Call:
+    return Call(
         call_sid=call_sid,
-        defaults={
-            "from_number": params.get("From", "")[:64],
-            "to_number": params.get("To", "")[:64],
-            "status": params.get("CallStatus", "")[:20],
-            "started_at": clock.now(),
-        },
+        from_number=params.get("From", "")[:64],
+        to_number=params.get("To", "")[:64],
+        status=params.get("CallStatus", "")[:20],
+        started_at=clock.now(),
+        **flags,
     )
-    return call
+
+
+def _call_ensure(call_sid: str, params: dict[str, str], **flags: bool) -> Call:
+    """The call's row, locked; created by the first request of the call (a single INSERT, no SELECT first)."""
+    call = _call_new(call_sid, params, **flags)
+    if insert_new(call, unique=("call_sid",)):
+        return call
+    return Call.objects.select_for_update().get(call_sid=call_sid)
 
 
 def _query_int(request: HttpRequest, name: str) -> int | None:
@@ -110,9 +153,36 @@ def _query_int(request: HttpRequest, name: str) -> int | None:
         return None
 
 
-@flow_step
-def incoming(step: flow.Step):
+@flow_step(first=True)
+def incoming_stepped(step: flow.Step):
     return flow.incoming(step)
+
+
+@province_hook
+def incoming(request: HttpRequest, line: VoiceSettings, call_sid: str) -> HttpResponse:
+    """A new call: greeting and menu, with the call and the request stored by one statement.
+
+    Every call starts here, so this is the hottest path of the line. The greeting and menu
+    need nothing of the call's row, so the answer is built first and stored with both rows at
+    once. A line with no menu yet sends the caller to the operators, which writes more: that
+    goes the usual way.
+    """
+    now = clock.now()
+    if flow.menu_of_the_hour(line, now) is None:
+        return incoming_stepped(request)
+    params = request.POST.dict()
+    key = step_key(request)
+    call = _call_new(call_sid, params, **flow.call_flags(line, now))
+    step = flow.Step(request=request, line=line, call=call, params=params, number=_step_number(request))
+    answer = str(flow.incoming(step))
+    event = VoiceEvent(call_sid=call_sid, step=key, params=params, twiml=answer)
+    _call_created, event_created = insert_new_together([(call, ("call_sid",)), (event, UNIQUE)])
+    if event_created:
+        return twiml(answer)
+    # Twilio sent it before: the first answer stands (or, if that attempt failed, this one does).
+    if VoiceEvent.objects.filter(call_sid=call_sid, step=key, twiml="").update(twiml=answer):
+        return twiml(answer)
+    return twiml(VoiceEvent.objects.filter(call_sid=call_sid, step=key).values_list("twiml", flat=True).first())
 
 
 @flow_step
@@ -181,8 +251,8 @@ def status(request: HttpRequest, line: VoiceSettings, call_sid: str) -> HttpResp
     params = request.POST.dict()
     call_status = params.get("CallStatus", "")
     sequence = _sequence(params.get("SequenceNumber"), call_status)
-    VoiceEvent.objects.get_or_create(
-        call_sid=call_sid, step=f"status:{call_status}:{sequence}"[:200], defaults={"params": params}
+    insert_new(
+        VoiceEvent(call_sid=call_sid, step=f"status:{call_status}:{sequence}"[:200], params=params), unique=UNIQUE
     )
     # Safe to run on a replay: call_finish ignores a sequence number it has seen.
     with transaction.atomic():

@@ -565,3 +565,43 @@ def test_a_call_whose_end_was_never_reported_is_asked_about_and_called_back(cama
     assert (call.outcome, call.duration, call.status) == (Call.Outcome.ABANDONED, 35, "completed")
     assert call.callback is not None
     assert the_call(camau_line, live).outcome == Call.Outcome.IN_PROGRESS
+
+
+def test_a_step_that_fails_is_answered_by_the_fallback_and_kept_for_the_retry(camau_line):
+    phone = Phone()
+    phone.start()
+    action = phone.last.find("Gather").get("action")
+    broken = action.replace(f"/menu/{camau_line.menu.pk}/", "/menu/0/")  # a menu that does not exist
+    response = phone.post(broken, Digits="2")
+    assert response.status_code == 200
+    assert phone.last.find("Say").text == "Tổng đài 1022 xin kính chào quý vị."  # the static fallback
+    kept = in_camau(
+        camau_line, lambda: VoiceEvent.objects.get(call_sid=phone.sid, step__startswith="/hooks/twilio/voice/menu/0/")
+    )
+    assert kept.params["Digits"] == "2" and kept.twiml == ""
+
+
+def test_a_retry_of_a_step_that_failed_runs_it_again(camau_line):
+    phone = Phone()
+    phone.start()
+    action = phone.last.find("Gather").get("action")
+    path, query = action.split("?")
+    key = f"{path}?{'&'.join(sorted(query.split('&')))}"
+    in_camau(camau_line, lambda: VoiceEvent.objects.create(call_sid=phone.sid, step=key, params={}))
+    assert phone.post(action, Digits="2").status_code == 200
+    assert phone.last.find("Dial/Number").text == CDC_MAIN
+    stored = in_camau(camau_line, lambda: VoiceEvent.objects.get(call_sid=phone.sid, step=key))
+    assert stored.twiml.startswith("<?xml")
+
+
+def test_a_line_without_a_menu_still_answers_and_queues_for_an_operator(camau_line):
+    def no_menu():
+        line = VoiceSettings.load()
+        line.day_menu = None
+        line.save()
+
+    in_camau(camau_line, no_menu)
+    phone = Phone()
+    phone.start()
+    assert phone.last.find("Enqueue") is not None
+    assert the_call(camau_line, phone).queued_at is not None
