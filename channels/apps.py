@@ -10,5 +10,7 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("Channels")
 
     def ready(self):
-        # Registers the outbox senders of the channels (SMS for SMS and phone cases).
-        from channels.sms import sender  # noqa: F401
+        from channels import signals  # noqa: F401  (the fallback snapshot and the line cache follow changes)
+        from channels.registry import senders_load
+
+        senders_load()

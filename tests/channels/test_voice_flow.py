@@ -605,3 +605,42 @@ def test_a_line_without_a_menu_still_answers_and_queues_for_an_operator(camau_li
     phone.start()
     assert phone.last.find("Enqueue") is not None
     assert the_call(camau_line, phone).queued_at is not None
+
+
+def test_a_change_to_the_line_reaches_the_webhooks_at_once(camau_line):
+    """Each process keeps the line; saving it, a menu or the calendar makes every process reload."""
+    from channels.voice.line import line_current
+
+    def change():
+        assert line_current().greeting != "Xin chào, đây là lời chào mới."
+        line = VoiceSettings.load()
+        line.greeting = "Xin chào, đây là lời chào mới."
+        line.save()
+        assert line_current().greeting == "Xin chào, đây là lời chào mới."
+        camau_line.menu.prompt = "Menu mới: bấm 2."
+        camau_line.menu.save()
+        assert line_current().day_menu.prompt == "Menu mới: bấm 2."
+
+    in_camau(camau_line, change)
+    phone = Phone()
+    phone.start()
+    assert "Xin chào, đây là lời chào mới." in phone.said() and "Menu mới: bấm 2." in phone.said()
+
+
+def test_saving_the_line_refreshes_the_fallback_snapshot(
+    camau_line, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import json
+
+    from channels.voice.fallback import snapshot_path
+
+    settings.VOICE_FALLBACK_DIR = tmp_path
+
+    def change():
+        line = VoiceSettings.load()
+        line.fallback_number = "+842903111222"
+        with django_capture_on_commit_callbacks(execute=True):
+            line.save()
+
+    in_camau(camau_line, change)
+    assert json.loads(snapshot_path("camau").read_text())["fallback_number"] == "+842903111222"

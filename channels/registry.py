@@ -1,0 +1,13 @@
+"""Every provider the hotline speaks, in one list: each package's `sender` module registers its
+outbound sender with the outbox when the app starts (`channels.apps.ChannelsConfig.ready`)."""
+
+PROVIDERS = (
+    "channels.sms",  # Twilio SMS: replies to SMS and to phone cases
+)
+
+
+def senders_load() -> None:
+    from importlib import import_module
+
+    for package in PROVIDERS:
+        import_module(f"{package}.sender")
