@@ -140,13 +140,21 @@ def fallback_twiml(*, greeting: str, voice: str, number: str, stage: str = "") -
 
 
 def fallback_response(request: HttpRequest) -> HttpResponse:
-    """The static answer for this request, verified against the province's token when it is known."""
-    snapshot = snapshot_for(request.get_host().split(":")[0], request.POST.get("To", "")) or {}
+    """The fallback URL: the static answer, once the request is verified against the province's token.
+
+    With no snapshot there is no token to check against; the answer reveals nothing and changes
+    nothing, and a caller must never get silence because this system is down.
+    """
+    snapshot = _snapshot_of(request)
     token = snapshot.get("auth_token", "")
-    # With no snapshot there is no token to check against; the answer reveals nothing and changes nothing,
-    # and a caller must never get silence because this system is down.
     if token and not signature_valid(request, token):
         return HttpResponseForbidden("Invalid Twilio signature")
+    return fallback_answer(request, snapshot)
+
+
+def fallback_answer(request: HttpRequest, snapshot: dict | None = None) -> HttpResponse:
+    """The static answer for a request already verified (a webhook whose step failed), or by the above."""
+    snapshot = _snapshot_of(request) if snapshot is None else snapshot
     stage = request.GET.get("stage", "")
     if stage == "dialled" and request.POST.get("DialCallStatus") in ("completed", "answered"):
         response = VoiceResponse()
@@ -159,6 +167,10 @@ def fallback_response(request: HttpRequest) -> HttpResponse:
         stage=stage,
     )
     return HttpResponse(body, content_type="text/xml; charset=utf-8")
+
+
+def _snapshot_of(request: HttpRequest) -> dict:
+    return snapshot_for(request.get_host().split(":")[0], request.POST.get("To", "")) or {}
 
 
 class FallbackMiddleware:

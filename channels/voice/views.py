@@ -20,7 +20,7 @@ from cases import clock
 from cases.sql import insert_new, insert_new_together
 from channels.hooks import twilio_webhook
 from channels.voice import flow
-from channels.voice.fallback import fallback_response
+from channels.voice.fallback import fallback_answer
 from channels.voice.line import line_current
 from channels.voice.models import Call, IvrMenu, IvrOption, OperatorLine, VoiceEvent, VoiceSettings
 from channels.voice.services import FINAL_STATUSES, call_finish
@@ -95,7 +95,7 @@ def flow_step(handler: Callable[..., object] | None = None, *, first: bool = Fal
             # The caller must hear something: the static answer needs no database.
             logger.exception("voice step %s failed; answering with the fallback", request.path)
             _request_keep(call_sid, key, params)
-            return fallback_response(request)
+            return fallback_answer(request)
         return twiml(answer)
 
     return view

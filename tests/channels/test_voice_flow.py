@@ -574,7 +574,9 @@ def test_a_step_that_fails_is_answered_by_the_fallback_and_kept_for_the_retry(ca
     broken = action.replace(f"/menu/{camau_line.menu.pk}/", "/menu/0/")  # a menu that does not exist
     response = phone.post(broken, Digits="2")
     assert response.status_code == 200
-    assert phone.last.find("Say").text == "Tổng đài 1022 xin kính chào quý vị."  # the static fallback
+    # The static fallback: a greeting, then the fallback number or a message, whatever the snapshot holds.
+    assert phone.last.find("Say") is not None and phone.last.find("Gather") is None
+    assert phone.last.find("Dial") is not None or phone.last.find("Record") is not None
     kept = in_camau(
         camau_line, lambda: VoiceEvent.objects.get(call_sid=phone.sid, step__startswith="/hooks/twilio/voice/menu/0/")
     )
