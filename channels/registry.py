@@ -3,6 +3,9 @@ outbound sender with the outbox when the app starts (`channels.apps.ChannelsConf
 
 PROVIDERS = (
     "channels.sms",  # Twilio SMS: replies to SMS and to phone cases
+    "channels.messenger",  # Facebook Messenger (a province's page)
+    "channels.viber",  # Viber (a province's bot)
+    "channels.zalo",  # Zalo Official Account
 )
 
 

@@ -6,4 +6,8 @@ from django.urls import include, path
 urlpatterns = [
     path("twilio/voice/", include("channels.voice.urls")),
     path("twilio/sms/", include("channels.sms.urls")),
+    # Chat providers carry no number: they are served on the province's own host only.
+    path("zalo/", include("channels.zalo.urls")),
+    path("messenger/", include("channels.messenger.urls")),
+    path("viber/", include("channels.viber.urls")),
 ]

@@ -15,6 +15,7 @@ from wagtail.contrib.settings.registry import register_setting
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from channels.messaging.models import MessengerSettings, ViberSettings, ZaloSettings
 from channels.voice.admin_forms import OperatorLineForm
 from channels.voice.admin_views import SIMULATE_PERMISSION, SimulateView
 from channels.voice.models import IvrMenu, OperatorLine, VoiceSettings
@@ -22,6 +23,9 @@ from channels.voice.models import IvrMenu, OperatorLine, VoiceSettings
 HOTLINE_MENU_HOOK = "register_hotline_menu_item"
 
 register_setting(VoiceSettings, icon="mobile-alt")
+register_setting(ZaloSettings, icon="comment")
+register_setting(MessengerSettings, icon="comment")
+register_setting(ViberSettings, icon="comment")
 
 
 class IvrMenuViewSet(SnippetViewSet):

@@ -176,6 +176,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Telephony (Twilio) ----------------------------------------------------------------------------
 # Where REST calls go: Twilio in production, a local fake server in tests.
 TWILIO_API_URL = env("TWILIO_API_URL", default="https://api.twilio.com")
+# The chat providers' APIs (local fake servers in tests).
+ZALO_API_URL = env("ZALO_API_URL", default="https://openapi.zalo.me")
+FACEBOOK_GRAPH_URL = env("FACEBOOK_GRAPH_URL", default="https://graph.facebook.com/v21.0")
+VIBER_API_URL = env("VIBER_API_URL", default="https://chatapi.viber.com/pa")
 # Read by the database-down fallback (channels.voice.fallback): one file per province, no database needed.
 VOICE_FALLBACK_DIR = VAR_DIR / "voice-fallback"
 VOICE_FALLBACK_NUMBER = env("VOICE_FALLBACK_NUMBER", default="")
