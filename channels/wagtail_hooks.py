@@ -16,6 +16,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from channels.messaging.models import MessengerSettings, ViberSettings, ZaloSettings
+from channels.overview import OVERVIEW_PERMISSION, ChannelOverviewView
 from channels.voice.admin_forms import OperatorLineForm
 from channels.voice.admin_views import SIMULATE_PERMISSION, SimulateView
 from channels.voice.models import IvrMenu, OperatorLine, VoiceSettings
@@ -73,3 +74,18 @@ def simulate_urls():
 @hooks.register(HOTLINE_MENU_HOOK)
 def simulate_menu_item():
     return SimulateMenuItem(_("Test the hotline"), reverse("hotline_simulate"), icon_name="tasks", order=900)
+
+
+class ChannelOverviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(OVERVIEW_PERMISSION)
+
+
+@hooks.register("register_admin_urls")
+def channel_overview_urls():
+    return [path("channels/", ChannelOverviewView.as_view(), name="channel_overview")]
+
+
+@hooks.register("register_admin_menu_item")
+def channel_overview_menu_item():
+    return ChannelOverviewMenuItem(_("Channels"), reverse("channel_overview"), icon_name="comment", order=240)

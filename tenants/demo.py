@@ -20,6 +20,7 @@ from cases import rules
 from cases.defaults import CALENDAR_ALWAYS_OPEN
 from cases.demo import DAYS, cases_seed
 from cases.models import Agency, AgencyMember, BusinessCalendar, Category, SlaPolicy
+from channels.registry import demo_seeders
 from channels.voice.demo import voice_demo_ensure
 from tenants import roles
 from tenants.models import Province
@@ -61,7 +62,11 @@ def demo_username(prefix: str, slug: str) -> str:
     return f"{prefix}.{slug}"
 
 
-def seed(*, base_domain: str, log=print, cases_per_province: int = DEMO_CASES_PER_PROVINCE) -> None:
+def seed(
+    *, base_domain: str, log=print, cases_per_province: int = DEMO_CASES_PER_PROVINCE, channel_demos: bool = True
+) -> None:
+    """`channel_demos=False` leaves out the messages each channel's demo delivers to its webhook (tests
+    count what their own deliveries store; `tests/channels/test_channel_demos.py` runs those demos)."""
     if not settings.DEMO_MODE:
         raise ImproperlyConfigured("The demo seed publishes its passwords; it runs only with DEMO_MODE on.")
     for line in national_ensure(base_domain=base_domain):
@@ -90,6 +95,8 @@ def seed(*, base_domain: str, log=print, cases_per_province: int = DEMO_CASES_PE
                 log(f"  + {made} phản ánh mẫu trong {DAYS} ngày qua")
             for line in voice_demo_ensure(demo.slug):
                 log(f"  + {line}")
+            for channel_seed in demo_seeders() if channel_demos else ():
+                channel_seed(log=lambda line: log(f"  + {line}"))
 
 
 @transaction.atomic

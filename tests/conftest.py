@@ -27,7 +27,12 @@ DEMO_CASES = 40
 def django_db_setup(django_db_setup, django_db_blocker):
     """Migrate the public schema (pytest-django), then seed the demo provinces once for the session."""
     with django_db_blocker.unblock():
-        demo.seed(base_domain=settings.BASE_DOMAIN, log=lambda _line: None, cases_per_province=DEMO_CASES)
+        demo.seed(
+            base_domain=settings.BASE_DOMAIN,
+            log=lambda _line: None,
+            cases_per_province=DEMO_CASES,
+            channel_demos=False,
+        )
         province_provision(
             unit=find_unit(CURRENT_MERGED, kind=UnitKind.CURRENT),
             base_domain=settings.BASE_DOMAIN,
