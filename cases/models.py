@@ -666,6 +666,29 @@ class OutboxMessage(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
+class CaseAttachment(models.Model):
+    """A file the reporter sent with the case (a photo from the web form).
+
+    Confidential like the reporter: stored under the province's media directory with a random
+    name and served only through a view that checks access to the case, never from MEDIA_URL.
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), max_length=200)
+    # As re-encoded by the project (image/jpeg, image/png, image/webp), not as the browser claimed.
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.content_type} #{self.pk}"
+
+
 class Callback(models.Model):
     """A call the hotline owes a citizen: a missed call, a promised call back, a follow-up.
 

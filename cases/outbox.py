@@ -160,6 +160,16 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
 
 
+# Functions that may change an e-mail just before it leaves: channels.mail adds threading headers and
+# sends reporters' mail through the province's own SMTP server.
+EMAIL_FINISHERS: list[Callable[[OutboxMessage, EmailMessage], None]] = []
+
+
+def email_finisher(func: Callable[[OutboxMessage, EmailMessage], None]):
+    EMAIL_FINISHERS.append(func)
+    return func
+
+
 def email_recipients(message: OutboxMessage) -> list[str]:
     """Who an e-mail goes to: its own address, the reporter's, or the province's supervisors."""
     if message.recipient:
@@ -182,5 +192,8 @@ def email_send(message: OutboxMessage) -> str:
     subject = message.subject or f"Tổng đài 1022 {getattr(province, 'name', '')}".strip()
     mail = EmailMessage(subject=subject, body=message.body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
     mail.extra_headers["X-Outbox-Id"] = f"{connection.schema_name}-{message.pk}"
+    for finish in EMAIL_FINISHERS:
+        finish(message, mail)
     mail.send(fail_silently=False)
-    return mail.extra_headers["X-Outbox-Id"]
+    # A Message-ID set by a finisher is what the reporter's answer refers to (In-Reply-To), so it is the id kept.
+    return mail.extra_headers.get("Message-ID") or mail.extra_headers["X-Outbox-Id"]

@@ -17,6 +17,10 @@ PROVIDERS = (
     "channels.messenger",  # Facebook Messenger (a province's page)
     "channels.viber",  # Viber (a province's bot)
     "channels.zalo",  # Zalo Official Account
+    "channels.app",  # The province's mobile app (REST API; replies pushed through FCM)
+    "channels.web",  # The province site's report form (replies by e-mail or SMS, and on the status page)
+    "channels.open311",  # Open311 GeoReport v2 for partner apps (replies to their notify_url, or as status_notes)
+    "channels.mail",  # The hotline's mailbox (webhook or IMAP in; replies threaded, through the province's SMTP)
 )
 
 CHANNEL_TYPES: dict[str, ChannelType] = {}

@@ -10,4 +10,5 @@ urlpatterns = [
     path("zalo/", include("channels.zalo.urls")),
     path("messenger/", include("channels.messenger.urls")),
     path("viber/", include("channels.viber.urls")),
+    path("mail/", include("channels.mail.urls")),
 ]

@@ -22,6 +22,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("hooks/", include("channels.urls")),
+    # The province's mobile app (channels.app): /api/v1/, /api/schema/, /api/docs/.
+    path("api/", include("channels.app.urls")),
+    path("open311/v2/", include("channels.open311.urls")),  # GeoReport v2 for partner apps (channels.open311)
+    # The citizen's web form and status page (/phan-anh/, /tra-cuu/) and staff's view of report photos.
+    path("", include("channels.web.urls")),
 ]
 
 if settings.DEBUG:

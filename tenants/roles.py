@@ -109,6 +109,13 @@ PROVINCE_ADMIN = Role(
         "hotline_channels.view_vibersettings",
         "hotline_channels.change_voicesettings",
         "hotline_channels.view_voicesettings",
+        "channel_app.change_appsettings",
+        "channel_app.view_appsettings",
+        "channel_open311.add_apikey",
+        "channel_open311.change_apikey",
+        "channel_open311.view_apikey",
+        "channel_mail.change_mailsettings",
+        "channel_mail.view_mailsettings",
     ),
     page_permissions=(
         "wagtailcore.add_page",

@@ -41,6 +41,27 @@ class BadPayload(ValueError):
     """The body is not what the provider sends: answered 400, never 500."""
 
 
+def payload_object(value, name: str) -> dict:
+    if not isinstance(value, dict):
+        raise BadPayload(f"{name} is not an object")
+    return value
+
+
+def payload_objects(value, name: str) -> list[dict]:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise BadPayload(f"{name} is not a list of objects")
+    return value
+
+
+def payload_string(value, name: str, *, required: bool = True) -> str:
+    """A string field; a number is taken as its decimal text (providers' ids and Viber's 64-bit tokens)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or (required and not value):
+        raise BadPayload(f"{name} is missing or not a string")
+    return value
+
+
 def message_receive(*, channel: str, inbound: Inbound, payload: dict) -> InboundEvent:
     """Take in one message. Idempotent on the provider's event id: a retried delivery changes nothing."""
     if not inbound.event_id or not inbound.sender_id:

@@ -9,6 +9,7 @@ from django.conf import settings
 import requests
 
 from cases.outbox import DeliveryError
+from channels.http import response_json
 
 TIMEOUT = 10  # seconds; the outbox retries a slow Facebook rather than holding a worker
 # Facebook cuts nothing: a longer text is refused (error 100).
@@ -38,7 +39,7 @@ def message_send(*, access_token: str, page_id: str, recipient_id: str, text: st
         response = requests.post(_messages_url(page_id), json=body, headers=headers, timeout=TIMEOUT)
     except requests.RequestException as exc:
         raise DeliveryError(f"Facebook is not reachable ({type(exc).__name__})") from exc
-    data = _json(response)
+    data = response_json(response)
     error = data.get("error")
     if not response.ok or error:
         raise _refusal(response.status_code, error if isinstance(error, dict) else {})
@@ -50,14 +51,6 @@ def message_send(*, access_token: str, page_id: str, recipient_id: str, text: st
 
 def _messages_url(page_id: str) -> str:
     return f"{settings.FACEBOOK_GRAPH_URL.rstrip('/')}/{quote(page_id or 'me', safe='')}/messages"
-
-
-def _json(response: requests.Response) -> dict:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _refusal(status: int, error: dict) -> DeliveryError:

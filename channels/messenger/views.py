@@ -14,7 +14,7 @@ from django_tenants.utils import get_public_schema_name
 
 from cases.models import Channel
 from channels.messaging.models import MessengerSettings
-from channels.messaging.services import BadPayload, Inbound
+from channels.messaging.services import BadPayload, Inbound, payload_objects, payload_string
 from channels.messaging.views import provider_webhook
 
 logger = logging.getLogger(__name__)
@@ -70,12 +70,12 @@ def messages_parse(payload: dict) -> list[Inbound]:
         raise BadPayload("not a page event")
     page_id = MessengerSettings.load().page_id
     found = []
-    for entry in _objects(payload.get("entry"), "entry"):
+    for entry in payload_objects(payload.get("entry"), "entry"):
         # One app may serve several pages: another page's messages are not this province's reports.
         if page_id and str(entry.get("id", "")) != page_id:
             logger.warning("Messenger event for another page than the province's skipped")
             continue
-        for event in _objects(entry.get("messaging", []), "messaging"):
+        for event in payload_objects(entry.get("messaging", []), "messaging"):
             if inbound := _message(event):
                 found.append(inbound)
     return found
@@ -91,16 +91,16 @@ def _message(event: dict) -> Inbound | None:
         return None  # the page's own message (our reply) coming back
     sender = event.get("sender")
     return Inbound(
-        event_id=_string(message.get("mid"), "mid"),
-        sender_id=_string(sender.get("id") if isinstance(sender, dict) else None, "sender id"),
-        text=_string(message.get("text", ""), "text", required=False),
+        event_id=payload_string(message.get("mid"), "mid"),
+        sender_id=payload_string(sender.get("id") if isinstance(sender, dict) else None, "sender id"),
+        text=payload_string(message.get("text", ""), "text", required=False),
         media_urls=tuple(_attachment_urls(message.get("attachments", []))),
     )
 
 
 def _attachment_urls(attachments) -> list[str]:
     urls = []
-    for attachment in _objects(attachments, "attachments"):
+    for attachment in payload_objects(attachments, "attachments"):
         payload = attachment.get("payload")
         # A sticker (the thumbs-up too) says nothing to report; a fallback may have no payload at all.
         if not isinstance(payload, dict) or payload.get("sticker_id"):
@@ -109,21 +109,6 @@ def _attachment_urls(attachments) -> list[str]:
         if isinstance(url, str) and url.startswith(("https://", "http://")):
             urls.append(url)
     return urls
-
-
-def _objects(value, name: str) -> list[dict]:
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise BadPayload(f"{name} is not a list of objects")
-    return value
-
-
-def _string(value, name: str, *, required: bool = True) -> str:
-    # Facebook's ids are strings; a number is accepted as the same id written differently.
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or (required and not value):
-        raise BadPayload(f"{name} is missing or not a string")
-    return value
 
 
 events = provider_webhook(channel=Channel.MESSENGER, verify=signature_valid, parse=messages_parse)

@@ -7,6 +7,7 @@ from django.conf import settings
 import requests
 
 from cases.outbox import DeliveryError
+from channels.http import response_json
 
 TIMEOUT = 10  # seconds; the outbox retries a slow Viber rather than holding a worker
 # Viber refuses a longer text (status 3, badData).
@@ -30,7 +31,7 @@ def message_send(*, auth_token: str, bot_name: str, receiver_id: str, text: str)
         response = requests.post(_url("send_message"), json=body, headers=headers, timeout=TIMEOUT)
     except requests.RequestException as exc:
         raise DeliveryError(f"Viber is not reachable ({type(exc).__name__})") from exc
-    data = _json(response)
+    data = response_json(response)
     # Viber answers HTTP 200 to a refusal too: the status in the body says whether it was sent.
     status = data.get("status")
     if not response.ok or status != STATUS_OK:
@@ -44,11 +45,3 @@ def message_send(*, auth_token: str, bot_name: str, receiver_id: str, text: str)
 
 def _url(method: str) -> str:
     return f"{settings.VIBER_API_URL.rstrip('/')}/{method}"
-
-
-def _json(response: requests.Response) -> dict:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from cases.models import Channel
 from channels.messaging.models import ViberSettings
-from channels.messaging.services import BadPayload, Inbound
+from channels.messaging.services import BadPayload, Inbound, payload_object, payload_string
 from channels.messaging.views import provider_webhook
 
 logger = logging.getLogger(__name__)
@@ -43,15 +43,15 @@ def messages_parse(payload: dict) -> list[Inbound]:
             # A newer Viber may add events: refusing them would only make Viber retry.
             logger.info("Viber callback %r ignored", event[:40])
         return []
-    message, sender = _object(payload.get("message"), "message"), _object(payload.get("sender"), "sender")
-    kind = _string(message.get("type"), "message type")
-    media = _string(message.get("media", ""), "media", required=False) if kind in MEDIA_TYPES else ""
+    message, sender = payload_object(payload.get("message"), "message"), payload_object(payload.get("sender"), "sender")
+    kind = payload_string(message.get("type"), "message type")
+    media = payload_string(message.get("media", ""), "media", required=False) if kind in MEDIA_TYPES else ""
     return [
         Inbound(
-            event_id=_string(payload.get("message_token"), "message_token"),
-            sender_id=_string(sender.get("id"), "sender id"),
-            sender_name=_string(sender.get("name", ""), "sender name", required=False),
-            text=_string(message.get("text", ""), "text", required=False) if kind in TEXT_TYPES else "",
+            event_id=payload_string(payload.get("message_token"), "message_token"),
+            sender_id=payload_string(sender.get("id"), "sender id"),
+            sender_name=payload_string(sender.get("name", ""), "sender name", required=False),
+            text=payload_string(message.get("text", ""), "text", required=False) if kind in TEXT_TYPES else "",
             media_urls=(media,) if media.startswith(("https://", "http://")) else (),
         )
     ]
@@ -64,21 +64,6 @@ def greeting_answer(payload: dict) -> HttpResponse:
         if bot.greeting.strip():
             return JsonResponse({"sender": {"name": bot.bot_name}, "type": "text", "text": bot.greeting})
     return JsonResponse({"status": "ok"})
-
-
-def _object(value, name: str) -> dict:
-    if not isinstance(value, dict):
-        raise BadPayload(f"{name} is not an object")
-    return value
-
-
-def _string(value, name: str, *, required: bool = True) -> str:
-    # Viber's message tokens are 64-bit numbers in the JSON; kept as their decimal text.
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or (required and not value):
-        raise BadPayload(f"{name} is missing or not a string")
-    return value
 
 
 webhook = provider_webhook(channel=Channel.VIBER, verify=signature_valid, parse=messages_parse, answer=greeting_answer)

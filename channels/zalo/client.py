@@ -7,6 +7,7 @@ from django.conf import settings
 import requests
 
 from cases.outbox import DeliveryError
+from channels.http import response_json
 
 TIMEOUT = 10  # seconds; the outbox retries a slow Zalo rather than holding a worker
 # Zalo refuses a longer text rather than cutting it.
@@ -26,7 +27,7 @@ def message_send(*, access_token: str, user_id: str, text: str) -> str:
         )
     except requests.RequestException as exc:
         raise DeliveryError(f"Zalo is not reachable ({type(exc).__name__})") from exc
-    data = _json(response)
+    data = response_json(response)
     error = data.get("error")
     if not response.ok or error != 0:
         # The code only, and only a number: Zalo's message text may quote the request.
@@ -41,11 +42,3 @@ def message_send(*, access_token: str, user_id: str, text: str) -> str:
 
 def _url() -> str:
     return f"{settings.ZALO_API_URL.rstrip('/')}{MESSAGE_PATH}"
-
-
-def _json(response: requests.Response) -> dict:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 from cases.models import Channel
 from channels.messaging.models import ZaloSettings
-from channels.messaging.services import BadPayload, Inbound
+from channels.messaging.services import BadPayload, Inbound, payload_object, payload_objects, payload_string
 from channels.messaging.views import provider_webhook
 
 logger = logging.getLogger(__name__)
@@ -81,12 +81,12 @@ def messages_parse(payload: dict) -> list[Inbound]:
         # One app may serve several OAs: another OA's messages are not this province's reports.
         logger.warning("Zalo event for another OA than the province's skipped")
         return []
-    message, sender = _object(payload.get("message"), "message"), _object(payload.get("sender"), "sender")
+    message, sender = payload_object(payload.get("message"), "message"), payload_object(payload.get("sender"), "sender")
     return [
         Inbound(
-            event_id=_string(message.get("msg_id"), "msg_id"),
-            sender_id=_string(sender.get("id"), "sender id"),
-            text=_string(message.get("text", ""), "text", required=False),
+            event_id=payload_string(message.get("msg_id"), "msg_id"),
+            sender_id=payload_string(sender.get("id"), "sender id"),
+            text=payload_string(message.get("text", ""), "text", required=False),
             media_urls=tuple(_image_urls(message.get("attachments")) if event_name == IMAGE_EVENT else ()),
         )
     ]
@@ -94,34 +94,18 @@ def messages_parse(payload: dict) -> list[Inbound]:
 
 def _for_the_provinces_oa(payload: dict) -> bool:
     oa_id = ZaloSettings.load().oa_id
-    recipient = _object(payload.get("recipient"), "recipient")
+    recipient = payload_object(payload.get("recipient"), "recipient")
     return not oa_id or _id_text(recipient.get("id")) == oa_id
 
 
 def _image_urls(attachments) -> list[str]:
-    if not isinstance(attachments, list) or not all(isinstance(item, dict) for item in attachments):
-        raise BadPayload("attachments is not a list of objects")
     urls = []
-    for attachment in attachments:
+    for attachment in payload_objects(attachments, "attachments"):
         payload = attachment.get("payload")
         url = payload.get("url") if isinstance(payload, dict) else None
         if isinstance(url, str) and url.startswith(("https://", "http://")):
             urls.append(url)
     return urls
-
-
-def _object(value, name: str) -> dict:
-    if not isinstance(value, dict):
-        raise BadPayload(f"{name} is not an object")
-    return value
-
-
-def _string(value, name: str, *, required: bool = True) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or (required and not value):
-        raise BadPayload(f"{name} is missing or not a string")
-    return value
 
 
 webhook = provider_webhook(channel=Channel.ZALO, verify=signature_valid, parse=messages_parse)

@@ -62,6 +62,13 @@ TENANT_APPS = [
     "cases",
     "channels",
     "cms",
+    "channels.web",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "channels.app",
+    "channels.open311",
+    "channels.mail",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -166,6 +173,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-flush": {"task": "cases.tasks.outbox_flush", "schedule": 60.0, "options": {"expires": 55}},
     "voice-measures": {"task": "channels.tasks.voice_measures", "schedule": 300.0, "options": {"expires": 290}},
     "voice-calls-stale": {"task": "channels.tasks.voice_calls_stale", "schedule": 600.0, "options": {"expires": 590}},
+    # The province's mailbox over IMAP, when it has one (channels.mail); the lock keeps runs from overlapping.
+    "mail-fetch": {"task": "channels.mail.tasks.mail_fetch", "schedule": 60.0, "options": {"expires": 55}},
     "voice-fallback-snapshot": {
         "task": "channels.tasks.voice_fallback_snapshot",
         "schedule": 600.0,
@@ -180,9 +189,58 @@ TWILIO_API_URL = env("TWILIO_API_URL", default="https://api.twilio.com")
 ZALO_API_URL = env("ZALO_API_URL", default="https://openapi.zalo.me")
 FACEBOOK_GRAPH_URL = env("FACEBOOK_GRAPH_URL", default="https://graph.facebook.com/v21.0")
 VIBER_API_URL = env("VIBER_API_URL", default="https://chatapi.viber.com/pa")
+# Firebase Cloud Messaging (HTTP v1), which pushes replies to the province's app (a local fake server in tests).
+FCM_API_URL = env("FCM_API_URL", default="https://fcm.googleapis.com")
 # Read by the database-down fallback (channels.voice.fallback): one file per province, no database needed.
 VOICE_FALLBACK_DIR = VAR_DIR / "voice-fallback"
 VOICE_FALLBACK_NUMBER = env("VOICE_FALLBACK_NUMBER", default="")
+
+# --- The app API (channels.app, Django REST framework) -----------------------------------------
+REST_FRAMEWORK = {
+    # Citizens' installations authenticate with their device token; staff never use this API.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["channels.app.auth.DeviceTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "UNAUTHENTICATED_USER": None,
+    # Proxies in front of the web processes: the client's address is the one they saw (X-Forwarded-For).
+    "NUM_PROXIES": env.int("APP_API_PROXIES", default=0),
+    # Counted in the Django cache, whose keys carry the province's schema: each province counts its own.
+    "DEFAULT_THROTTLE_CLASSES": ["channels.app.throttles.DeviceThrottle", "channels.app.throttles.AddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "app_device": env("APP_API_RATE_DEVICE", default="120/min"),
+        "app_address": env("APP_API_RATE_ADDRESS", default="600/min"),
+        "app_register": env("APP_API_RATE_REGISTER", default="20/hour"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tổng đài 1022 – API ứng dụng di động",
+    "DESCRIPTION": "The province's app: register the installation, send reports, follow them and talk to the hotline.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["channels.app.schema.only_app_api"],
+}
+
+# --- Web form and status page (channels.web) ------------------------------------------------------
+# How many reports and status look-ups one client address may make: (count, seconds) windows.
+WEB_REPORT_LIMITS = [(5, 10 * 60), (20, 24 * 60 * 60)]
+WEB_LOOKUP_LIMITS = [(10, 10 * 60), (30, 24 * 60 * 60)]
+# Wrong answers for one tracking code a day, from any address: its four digits are guessable.
+WEB_LOOKUP_FAILURES_PER_CODE = 10
+# A form sent sooner than this after it was shown is a bot's; later than the maximum, it is shown again.
+WEB_FORM_MIN_SECONDS = 3
+WEB_FORM_MAX_AGE_SECONDS = 12 * 60 * 60
+# Proxies in front of the web processes that append to X-Forwarded-For (0: REMOTE_ADDR is the client).
+WEB_PROXIES = env.int("WEB_PROXIES", default=0)
 
 # --- E-mail (agency notices, escalations, replies to reporters who wrote by e-mail) ---------------
 # smtp://user:password@host:587 in production; development writes each mail to a file under var/mail.
