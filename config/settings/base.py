@@ -312,5 +312,7 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
         # It logs every REST request at INFO; failures reach our own log lines anyway.
         "twilio.http_client": {"level": "WARNING"},
+        # Wagtail's reference-index updates run as immediate tasks, two INFO lines for every page saved.
+        "django_tasks": {"level": "WARNING"},
     },
 }
