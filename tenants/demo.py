@@ -166,7 +166,7 @@ def summary(*, base_domain: str, port: int) -> str:
             f"  cuộc gọi: {host}/cases/calls/    gọi lại: {host}/cases/callbacks/",
             f"  thử tổng đài: {host}/admin/hotline/test/",
             f"  các kênh tiếp nhận (thiết lập, địa chỉ webhook, số phản ánh): {host}/admin/channels/",
-            f"  phản ánh mẫu theo kênh: {host}/cases/?queue=all&channel=zalo (messenger, viber, email, web, app, open311)",
+            f"  phản ánh theo kênh: {host}/cases/?queue=all&channel=zalo (messenger, viber, email, web, app, open311)",
             f"  phản ánh trực tuyến: {host}/phan-anh/    tra cứu: {host}/tra-cuu/",
             f"  API ứng dụng: {host}/api/docs/    Open311: {host}/open311/v2/discovery.json",
             *(
