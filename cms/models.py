@@ -1,11 +1,29 @@
 """The province's public site, edited by its own admins in the Wagtail admin."""
 
+from __future__ import annotations
+
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import F
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from cases.search import search_fold
+
+FAQ_PER_PAGE = 20
+# Shown on the home page beside the questions; more would push the dialing numbers off a phone's screen.
+HOME_FAQ_COUNT = 5
 
 
 class HomePage(Page):
@@ -17,11 +35,199 @@ class HomePage(Page):
 
     intro = RichTextField(_("introduction"), blank=True)
     service_hours = models.CharField(_("service hours"), max_length=100, default="24/7")
+    emergency_notice = models.TextField(
+        _("emergency notice"),
+        blank=True,
+        help_text=_("What to do in an emergency. Left blank, the standard numbers 113, 114 and 115 are shown."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("service_hours")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("service_hours"),
+        FieldPanel("emergency_notice"),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        faqs = FaqPage.objects.live().public().descendant_of(self).specific()
+        context["latest_faqs"] = faqs.order_by("-first_published_at")[:HOME_FAQ_COUNT]
+        context["popular_faqs"] = faqs.filter(view_count__gt=0).order_by("-view_count", "title")[:HOME_FAQ_COUNT]
+        context["faq_index"] = FaqIndexPage.objects.live().descendant_of(self).first()
+        # Imported here: the channels' settings models import the cases app, which loads after this one.
+        from cms.contact import public_channels
+
+        context["channels"] = public_channels()
+        return context
+
+
+@register_snippet
+class FaqTopic(models.Model):
+    """A topic the questions are grouped by (health, administrative procedures, …)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("order")]
+
+    class Meta:
+        verbose_name = _("FAQ topic")
+        verbose_name_plural = _("FAQ topics")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FaqIndexPage(Page):
+    """The list of frequently asked questions, by topic, with a tag filter."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.FaqPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("FAQ list")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        faqs = (
+            FaqPage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("topic")
+            .order_by(F("topic__order").asc(nulls_last=True), "topic__name", "title")
+        )
+        tag = request.GET.get("tag", "").strip()
+        if tag:
+            faqs = faqs.filter(tags__slug=tag).distinct()
+        context["tag"] = tag
+        context["tags"] = FaqPageTag.tags_for(FaqPage).order_by("name")
+        context["faqs_page"] = Paginator(faqs, FAQ_PER_PAGE).get_page(request.GET.get("page"))
+        return context
+
+
+class FaqPageTag(TaggedItemBase):
+    content_object = ParentalKey("cms.FaqPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class FaqPage(Page):
+    """One question (the title) and its answer."""
+
+    answer = StreamField(
+        [
+            ("paragraph", blocks.RichTextBlock(label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul"])),
+            ("list", blocks.ListBlock(blocks.CharBlock(label=_("Item")), label=_("List"))),
+        ],
+        verbose_name=_("answer"),
+    )
+    topic = models.ForeignKey(
+        FaqTopic, verbose_name=_("topic"), null=True, blank=True, on_delete=models.SET_NULL, related_name="faqs"
+    )
+    tags = ClusterTaggableManager(verbose_name=_("tags"), through=FaqPageTag, blank=True)
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    # Counted with one UPDATE per view; kept out of revisions (see with_content_json).
+    view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("answer"),
+        MultiFieldPanel([FieldPanel("topic"), FieldPanel("tags"), FieldPanel("last_reviewed")], heading=_("About")),
+        InlinePanel("related_links", label=_("Related questions")),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("answer"),
+        # The same words without diacritics: found by "tiem vac xin" even on a server without `unaccent`.
+        index.SearchField("search_folded"),
+        index.RelatedFields("topic", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["cms.FaqIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("frequently asked question")
+        verbose_name_plural = _("frequently asked questions")
+
+    def answer_text(self) -> str:
+        parts = []
+        for block in self.answer:
+            if block.block_type == "list":
+                parts.extend(str(item) for item in block.value)
+            else:
+                parts.append(strip_tags(block.value.source))
+        return " ".join(" ".join(parts).split())
+
+    def search_folded(self) -> str:
+        return search_fold(f"{self.title} {self.answer_text()}")
+
+    def summary(self) -> str:
+        """The page's description: the editor's, or the answer's first sentence."""
+        if self.search_description:
+            return self.search_description
+        text = self.answer_text()
+        end = text.find(". ")
+        return text[: end + 1] if 0 < end < 300 else text[:300]
+
+    def related_pages(self) -> list[FaqPage]:
+        return [link.target for link in self.related_links.select_related("target") if link.target.live]
+
+    def with_content_json(self, content):
+        # A revision carries the count of when it was saved; publishing it must not undo later views.
+        page = super().with_content_json(content)
+        page.view_count = FaqPage.objects.filter(pk=self.pk).values_list("view_count", flat=True).first() or 0
+        return page
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "GET":
+            FaqPage.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
+        return super().serve(request, *args, **kwargs)
+
+
+class FaqRelated(Orderable):
+    page = ParentalKey(FaqPage, related_name="related_links", on_delete=models.CASCADE)
+    target = models.ForeignKey(FaqPage, verbose_name=_("question"), related_name="+", on_delete=models.CASCADE)
+
+    panels = [PageChooserPanel("target", "cms.FaqPage")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("related question")
+        verbose_name_plural = _("related questions")
+
+
+class BannerLevel(models.TextChoices):
+    INFO = "info", _("Information")
+    WARNING = "warning", _("Warning")
+    DANGER = "danger", _("Alert")
+
+
+@register_setting(icon="warning")
+class AnnouncementSettings(BaseGenericSetting):
+    """A banner on every page of the province's site, e.g. while an epidemic is declared."""
+
+    enabled = models.BooleanField(_("show the banner"), default=False)
+    text = models.TextField(_("text"), blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=BannerLevel.choices, default=BannerLevel.WARNING)
+
+    panels = [FieldPanel("enabled"), FieldPanel("text"), FieldPanel("level")]
+
+    class Meta:
+        verbose_name = _("announcement banner")
+
+    @property
+    def shown(self) -> bool:
+        return self.enabled and bool(self.text.strip())

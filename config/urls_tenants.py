@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from tenants import views as tenant_views
@@ -21,12 +22,15 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Every live page of this province's site only: Wagtail builds it from the request's site.
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("hooks/", include("channels.urls")),
     # The province's mobile app (channels.app): /api/v1/, /api/schema/, /api/docs/.
     path("api/", include("channels.app.urls")),
     path("open311/v2/", include("channels.open311.urls")),  # GeoReport v2 for partner apps (channels.open311)
     # The citizen's web form and status page (/phan-anh/, /tra-cuu/) and staff's view of report photos.
     path("", include("channels.web.urls")),
+    path("", include("cms.urls")),  # The FAQ search (/tim-kiem/)
 ]
 
 if settings.DEBUG:

@@ -22,6 +22,7 @@ from cases.demo import DAYS, cases_seed
 from cases.models import Agency, AgencyMember, BusinessCalendar, Category, SlaPolicy
 from channels.registry import demo_seeders
 from channels.voice.demo import voice_demo_ensure
+from cms.demo import faq_seed
 from tenants import roles
 from tenants.models import Province
 from tenants.registry import UnitKind, find_unit
@@ -94,6 +95,9 @@ def seed(
             if made:
                 log(f"  + {made} phản ánh mẫu trong {DAYS} ngày qua")
             for line in voice_demo_ensure(demo.slug):
+                log(f"  + {line}")
+            hotline = " hoặc ".join(f"{prefix} 1022" for prefix in result.province.trunk_prefixes()) or "1022"
+            for line in faq_seed(demo.slug, result.province.name, hotline):
                 log(f"  + {line}")
             for channel_seed in demo_seeders() if channel_demos else ():
                 channel_seed(log=lambda line: log(f"  + {line}"))

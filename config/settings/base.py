@@ -47,6 +47,8 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -289,7 +291,8 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Tổng đài 1022"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=f"http://{BASE_DOMAIN}")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Searches ignore Vietnamese diacritics: "simple" with unaccent, created in public by cms/migrations/0003.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "vi_unaccent"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "mp3", "odt", "pdf", "pptx", "rtf", "txt", "wav", "xlsx", "zip"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
