@@ -15,8 +15,9 @@ by the seed articles.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from cases.search import search_fold
 
 TOPIC_ADMIN = "Thủ tục hành chính"
 TOPIC_INSURANCE = "Bảo hiểm xã hội và bảo hiểm y tế"
@@ -73,25 +74,18 @@ def render(text: str, *, province: str, hotline: str) -> str:
     return text.replace("{province}", province).replace("{hotline}", hotline)
 
 
-_LETTERS = str.maketrans({"đ": "d", "Đ": "d"})
 _WORD = re.compile(r"[a-z0-9]+")
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, as the site's search compares words: "Tiêm vắc-xin" → "tiem vac-xin"."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def search_text(entry: FaqEntry) -> str:
     """Folded words of an entry's question, tags and answer, for a search index."""
-    return " ".join(_WORD.findall(fold(" ".join((entry.question, *entry.tags, *entry.answer)))))
+    return " ".join(_WORD.findall(search_fold(" ".join((entry.question, *entry.tags, *entry.answer)))))
 
 
 def matches(entry: FaqEntry, query: str) -> bool:
     """Whether every word of `query` begins a word of the entry (what a prefix full-text search does)."""
     words = set(search_text(entry).split())
-    return all(any(w.startswith(q) for w in words) for q in _WORD.findall(fold(query)))
+    return all(any(w.startswith(q) for w in words) for q in _WORD.findall(search_fold(query)))
 
 
 # ---------------------------------------------------------------------------------------------
