@@ -36,6 +36,7 @@ from channels.app.serializers import (
     WardSerializer,
 )
 from channels.app.throttles import AddressThrottle, DeviceThrottle, RegisterThrottle
+from channels.http import declared_length
 
 # Reports and messages are short texts; anything larger is not the app's.
 BODY_MAX = 64 * 1024
@@ -93,7 +94,7 @@ class AppApiView(generics.GenericAPIView):
         language = translation.get_language_from_request(request._request)
         translation.activate(language)
         request._request.LANGUAGE_CODE = language
-        if _content_length(request) > BODY_MAX:
+        if declared_length(request) > BODY_MAX:
             raise PayloadTooLarge()
         super().initial(request, *args, **kwargs)
 
@@ -111,13 +112,6 @@ class AppApiView(generics.GenericAPIView):
         response["Content-Language"] = translation.get_language()
         patch_vary_headers(response, ["Accept-Language"])
         return response
-
-
-def _content_length(request) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0  # Django then reads no body at all
 
 
 def _service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:

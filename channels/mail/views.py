@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from django_tenants.utils import get_public_schema_name
 
+from channels.http import declared_length
 from channels.mail.models import InboundMail, MailSettings
 from channels.mail.parsing import mail_readable
 from channels.mail.services import mail_store, mail_take_in
@@ -43,13 +44,6 @@ def signature_valid(request: HttpRequest, body: bytes) -> bool:
     return hmac.compare_digest(given.encode(), signature(secret, body).encode())
 
 
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
 @csrf_exempt
 def inbound(request: HttpRequest) -> HttpResponse:
     """413 when too large, 403 unsigned, 400 not a mail, else 200 (a repeat changes nothing)."""
@@ -57,7 +51,7 @@ def inbound(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=404)  # the province is its host
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
-    if _declared_length(request) > BODY_MAX:
+    if declared_length(request) > BODY_MAX:
         return HttpResponse(status=413)
     body = request.read(BODY_MAX + 1)
     if len(body) > BODY_MAX:

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from django_tenants.utils import get_public_schema_name
 
+from channels.http import declared_length
 from channels.messaging.services import BadPayload, Inbound, message_receive
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def provider_webhook(
             return HttpResponse(status=404)  # the province is its host: these providers carry no number
         if request.method != "POST":
             return HttpResponse(status=405, headers={"Allow": "POST"})
-        if int(request.META.get("CONTENT_LENGTH") or 0) > BODY_MAX:
+        if declared_length(request) > BODY_MAX:
             return HttpResponse(status=413)
         body = request.body
         if not verify(request, body):

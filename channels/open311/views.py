@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from cases import clock, rules
 from cases.codes import phone_e164
 from cases.models import Ward
+from channels.http import declared_length
 from channels.open311 import selectors
 from channels.open311.formats import JSON, XML, Open311Error, error_response, respond
 from channels.open311.models import ApiKey, key_prefix_of
@@ -75,7 +76,7 @@ def endpoint(*methods: str) -> Callable:
                     response = error_response(fmt, Open311Error(405, _("Method not allowed here.")))
                     response["Allow"] = ", ".join(methods)
                     return response
-                if _content_length(request) > BODY_MAX:
+                if declared_length(request) > BODY_MAX:
                     raise Open311Error(413, _("The request is too large."))
                 _jurisdiction_check(request)
                 with translation.override(settings.LANGUAGE_CODE):
@@ -90,11 +91,6 @@ def endpoint(*methods: str) -> Callable:
         return view
 
     return decorate
-
-
-def _content_length(request: HttpRequest) -> int:
-    value = request.META.get("CONTENT_LENGTH") or "0"
-    return int(value) if value.isascii() and value.isdigit() else BODY_MAX + 1
 
 
 def _jurisdiction_check(request: HttpRequest) -> None:

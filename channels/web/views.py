@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tenants.utils import get_public_schema_name
 
 from cases.attachments import IMAGE_MAX_BYTES, attachment_for
+from channels.http import declared_length
 from channels.web import protection
 from channels.web.forms import LookupForm, ReportForm, emergency_categories
 from channels.web.models import WebSubmission
@@ -47,7 +48,7 @@ def report(request: HttpRequest) -> HttpResponse:
     _province_only(request)
     if request.method == "GET":
         return _report_page(request, ReportForm())
-    if int(request.META.get("CONTENT_LENGTH") or 0) > REQUEST_MAX:
+    if declared_length(request) > REQUEST_MAX:
         # The body is not read, so what was typed cannot be shown again: the citizen is told so.
         message = _(
             "Your report has NOT been sent: the photo is too large (at most %(max)s MB). Please fill in the form "
