@@ -1,0 +1,92 @@
+"""Where reports go and by when, in each province's Wagtail admin: agencies, categories, deadlines, calendars.
+
+The admin runs on the province's host, so each list holds the province's own rows only; one admin
+serves the province's whole configuration beside its pages and its phone line.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import BooleanColumn, UpdatedAtColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from cases.models import Agency, BusinessCalendar, Category, SlaPolicy
+
+
+class AgencyViewSet(SnippetViewSet):
+    model = Agency
+    icon = "group"
+    menu_label = _("Agencies")
+    list_display = ["name", "code", "kind", BooleanColumn("is_active"), UpdatedAtColumn()]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code"]
+    ordering = ["name"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("kind"),
+        FieldPanel("parent"),
+        FieldPanel("email"),
+        FieldPanel("categories"),
+        FieldPanel("wards"),
+        FieldPanel("is_active"),
+    ]
+
+
+class CategoryViewSet(SnippetViewSet):
+    model = Category
+    icon = "tag"
+    menu_label = _("Categories")
+    list_display = ["name", "code", "default_agency", "sla_policy", BooleanColumn("is_active")]
+    list_filter = ["national_code", "is_local", "is_emergency", "is_active"]
+    search_fields = ["name", "name_en", "code"]
+    ordering = ["order", "name"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("code"),
+        FieldPanel("national_code"),
+        FieldPanel("default_agency"),
+        FieldPanel("sla_policy"),
+        FieldPanel("is_local"),
+        FieldPanel("is_emergency"),
+        FieldPanel("is_active"),
+        FieldPanel("order"),
+    ]
+
+
+class SlaPolicyViewSet(SnippetViewSet):
+    model = SlaPolicy
+    icon = "time"
+    menu_label = _("Deadline policies")
+    list_display = ["name", "code", "calendar", "response_minutes", "resolution_minutes", UpdatedAtColumn()]
+    ordering = ["name"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("calendar"),
+        FieldPanel("response_minutes"),
+        FieldPanel("resolution_minutes"),
+        FieldPanel("at_risk_percent"),
+    ]
+
+
+class BusinessCalendarViewSet(SnippetViewSet):
+    model = BusinessCalendar
+    icon = "date"
+    menu_label = _("Business calendars")
+    list_display = ["name", "code", BooleanColumn("always_open"), BooleanColumn("public_holidays"), UpdatedAtColumn()]
+    ordering = ["name"]
+    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("always_open"), FieldPanel("public_holidays")]
+
+
+class CaseConfigurationViewSetGroup(SnippetViewSetGroup):
+    items = (AgencyViewSet, CategoryViewSet, SlaPolicyViewSet, BusinessCalendarViewSet)
+    menu_icon = "cogs"
+    menu_label = _("Case handling")
+    menu_name = "case_handling"
+    menu_order = 260
+
+
+register_snippet(CaseConfigurationViewSetGroup)
