@@ -14,6 +14,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from cases.models import Agency, BusinessCalendar, Category, SlaPolicy
 
 
+def field_panels(*names: str) -> list[FieldPanel]:
+    return [FieldPanel(name) for name in names]
+
+
 class AgencyViewSet(SnippetViewSet):
     model = Agency
     icon = "group"
@@ -22,16 +26,7 @@ class AgencyViewSet(SnippetViewSet):
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
     ordering = ["name"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("code"),
-        FieldPanel("kind"),
-        FieldPanel("parent"),
-        FieldPanel("email"),
-        FieldPanel("categories"),
-        FieldPanel("wards"),
-        FieldPanel("is_active"),
-    ]
+    panels = field_panels("name", "code", "kind", "parent", "email", "categories", "wards", "is_active")
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -42,18 +37,18 @@ class CategoryViewSet(SnippetViewSet):
     list_filter = ["national_code", "is_local", "is_emergency", "is_active"]
     search_fields = ["name", "name_en", "code"]
     ordering = ["order", "name"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("name_en"),
-        FieldPanel("code"),
-        FieldPanel("national_code"),
-        FieldPanel("default_agency"),
-        FieldPanel("sla_policy"),
-        FieldPanel("is_local"),
-        FieldPanel("is_emergency"),
-        FieldPanel("is_active"),
-        FieldPanel("order"),
-    ]
+    panels = field_panels(
+        "name",
+        "name_en",
+        "code",
+        "national_code",
+        "default_agency",
+        "sla_policy",
+        "is_local",
+        "is_emergency",
+        "is_active",
+        "order",
+    )
 
 
 class SlaPolicyViewSet(SnippetViewSet):
@@ -62,14 +57,7 @@ class SlaPolicyViewSet(SnippetViewSet):
     menu_label = _("Deadline policies")
     list_display = ["name", "code", "calendar", "response_minutes", "resolution_minutes", UpdatedAtColumn()]
     ordering = ["name"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("code"),
-        FieldPanel("calendar"),
-        FieldPanel("response_minutes"),
-        FieldPanel("resolution_minutes"),
-        FieldPanel("at_risk_percent"),
-    ]
+    panels = field_panels("name", "code", "calendar", "response_minutes", "resolution_minutes", "at_risk_percent")
 
 
 class BusinessCalendarViewSet(SnippetViewSet):
@@ -78,7 +66,7 @@ class BusinessCalendarViewSet(SnippetViewSet):
     menu_label = _("Business calendars")
     list_display = ["name", "code", BooleanColumn("always_open"), BooleanColumn("public_holidays"), UpdatedAtColumn()]
     ordering = ["name"]
-    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("always_open"), FieldPanel("public_holidays")]
+    panels = field_panels("name", "code", "always_open", "public_holidays")
 
 
 class CaseConfigurationViewSetGroup(SnippetViewSetGroup):
