@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 
-from wagtail.models import Page, Site
+from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from cms.models import HomePage
 from tenants.models import Province
@@ -14,6 +15,9 @@ DEFAULT_INTRO = (
     "24 giờ mỗi ngày, 7 ngày mỗi tuần, giải đáp ngay những gì có thể và chuyển cơ quan có thẩm quyền "
     "xử lý phần còn lại trong thời hạn quy định. Thông tin cá nhân của người phản ánh được giữ bí mật.</p>"
 )
+# Found again by these names on every run: renaming them in the admin makes the next run create new ones.
+WORKFLOW_NAME = "Duyệt và xuất bản"
+APPROVAL_TASK_NAME = "Quản trị tỉnh duyệt"
 
 
 @transaction.atomic
@@ -41,4 +45,35 @@ def site_ensure(*, province: Province, hostname: str) -> list[str]:
             hostname=hostname, port=80, root_page=home, is_default_site=True, site_name=f"Tổng đài 1022 {province.name}"
         )
         changes.append(f"trang thông tin {hostname}")
+    return changes
+
+
+@transaction.atomic
+def workflow_ensure(*, approvers: Group) -> list[str]:
+    """Put every page of the province's site under review: an editor's change goes live once `approvers` approve it.
+
+    Runs after `site_ensure`, in the province's schema. It only adds what is missing, so a platform
+    admin's later choice (the workflow switched off, another workflow on the home page) stays as it is.
+    """
+    changes = []
+    home = HomePage.objects.get()
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=WORKFLOW_NAME)
+        changes.append(f"quy trình «{WORKFLOW_NAME}»")
+    task = GroupApprovalTask.objects.filter(name=APPROVAL_TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=APPROVAL_TASK_NAME)
+        changes.append(f"bước «{APPROVAL_TASK_NAME}»")
+    if not task.groups.filter(pk=approvers.pk).exists():
+        task.groups.add(approvers)
+        changes.append(f"nhóm «{approvers.name}» duyệt bước «{APPROVAL_TASK_NAME}»")
+    if not WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=workflow.workflow_tasks.count())
+        changes.append(f"bước «{APPROVAL_TASK_NAME}» trong quy trình «{WORKFLOW_NAME}»")
+    # On the home page rather than the tree's root: Wagtail's own default workflow sits there, and
+    # the nearest assignment wins, so every page of the site (the home page included) gets this one.
+    if workflow.active and not WorkflowPage.objects.filter(page=home).exists():
+        WorkflowPage.objects.create(page=home, workflow=workflow)
+        changes.append(f"quy trình «{WORKFLOW_NAME}» cho mọi trang của «{home.title}»")
     return changes

@@ -52,6 +52,7 @@ FIVE_HOUR_POLICY = "5-gio"
 NATIONAL_ACCOUNTS = (("giamsat", roles.NATIONAL_VIEWER), ("quantri", roles.PLATFORM_ADMIN))
 PROVINCE_ACCOUNTS = (
     ("admin", roles.PROVINCE_ADMIN),
+    ("editor", roles.EDITOR),
     ("supervisor", roles.SUPERVISOR),
     ("operator", roles.OPERATOR),
     ("agency", roles.AGENCY_STAFF),
@@ -165,6 +166,8 @@ def summary(*, base_domain: str, port: int) -> str:
             "",
             f"{province.name} ({prefixes}):  {host}/",
             f"  quản trị trang: {host}/admin/    đăng nhập: {host}/accounts/login/",
+            f"  trang thông tin: biên tập viên gửi duyệt, quản trị tỉnh duyệt ở {host}/admin/"
+            " (lịch sử sửa đổi: mục «History» của từng trang)",
             f"  bàn làm việc điện thoại viên: {host}/cases/    giám sát: {host}/cases/supervision/",
             f"  phản ánh của cơ quan: {host}/agency/",
             f"  cuộc gọi: {host}/cases/calls/    gọi lại: {host}/cases/callbacks/",

@@ -136,6 +136,21 @@ PROVINCE_ADMIN = Role(
         "wagtaildocs.choose_document",
     ),
 )
+EDITOR = Role(
+    key="editor",
+    group_name="Biên tập viên",
+    scope=Scope.PROVINCE,
+    description="Soạn và sửa trang thông tin của tỉnh, gửi quản trị tỉnh duyệt trước khi xuất bản.",
+    permissions=("wagtailadmin.access_admin",),
+    # No publish: a change goes live when a province admin approves it (cms.services.workflow_ensure).
+    page_permissions=("wagtailcore.add_page", "wagtailcore.change_page"),
+    collection_permissions=(
+        "wagtailimages.add_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.choose_document",
+    ),
+)
 SUPERVISOR = Role(
     key="supervisor",
     group_name="Giám sát viên",
@@ -217,7 +232,8 @@ PLATFORM_ADMIN = Role(
 )
 
 ROLES: dict[str, Role] = {
-    role.key: role for role in (PROVINCE_ADMIN, SUPERVISOR, OPERATOR, AGENCY_STAFF, NATIONAL_VIEWER, PLATFORM_ADMIN)
+    role.key: role
+    for role in (PROVINCE_ADMIN, EDITOR, SUPERVISOR, OPERATOR, AGENCY_STAFF, NATIONAL_VIEWER, PLATFORM_ADMIN)
 }
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
 from cases.defaults import defaults_ensure
-from cms.services import site_ensure
+from cms.services import site_ensure, workflow_ensure
 from tenants import roles
 from tenants.models import DialingPrefix, Domain, PhoneNumber, Province
 from tenants.registry import OfficialUnit, wards_of
@@ -94,6 +94,7 @@ def province_provision(
             if not admin_password:
                 result.generated_admin_password = password
         result.changes += site_ensure(province=province, hostname=host)
+        result.changes += workflow_ensure(approvers=roles.role_group(roles.PROVINCE_ADMIN))
         result.changes += defaults_ensure(
             name=province.name, division_type=province.division_type, wards=wards_of(unit)
         )

@@ -107,6 +107,10 @@ def test_province_roles_are_groups_with_real_permissions(province_a):
         operator = User.objects.get(username="operator.binhduong")
         assert not operator.has_perm("wagtailadmin.access_admin")
         assert operator.has_perm("cases.view_agency")
+        # The editor works on the public site only (its page permissions: tests/cms/test_workflow.py).
+        editor = User.objects.get(username="editor.binhduong")
+        assert editor.has_perm("wagtailadmin.access_admin")
+        assert not editor.has_perm("cases.view_case")
 
 
 def test_national_roles_live_in_the_public_schema(db):
