@@ -20,5 +20,6 @@ urlpatterns = [
     path("supervision/", supervision.supervision, name="supervision"),
     path("<str:code>/", console.case_detail, name="detail"),
     path("<str:code>/reveal/", console.case_reveal, name="reveal"),
+    path("<str:code>/quick-answers/", console.case_quick_answers, name="quick_answers"),
     path("<str:code>/<slug:action>/", console.case_act, name="act"),
 ]

@@ -8,6 +8,15 @@ from urllib.parse import quote
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+# The channels' settings the home page reads (a change of one purges the cached pages, cms.signals).
+CONTACT_SETTINGS = (
+    "hotline_channels.ZaloSettings",
+    "hotline_channels.MessengerSettings",
+    "hotline_channels.ViberSettings",
+    "channel_app.AppSettings",
+    "channel_mail.MailSettings",
+)
+
 
 @dataclass(frozen=True)
 class Contact:

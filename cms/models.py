@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
@@ -20,13 +25,29 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from cases.search import search_fold
+from cms.cache import page_cache_allow, page_view_count
 
 FAQ_PER_PAGE = 20
 # Shown on the home page beside the questions; more would push the dialing numbers off a phone's screen.
 HOME_FAQ_COUNT = 5
 
 
-class HomePage(Page):
+class CachedPage(Page):
+    """A page that is the same for every anonymous visitor, so cms.cache may keep it."""
+
+    class Meta:
+        abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        return page_cache_allow(response, counted_page_id=self.counted_page_id())
+
+    def counted_page_id(self) -> int | None:
+        """The page whose views each serving counts, cached or not."""
+        return None
+
+
+class HomePage(CachedPage):
     """The hotline's front page: who we are, how to dial 1022 from here, what to do in an emergency.
 
     The province's name and dialing prefixes come from the platform's registry, so
@@ -86,7 +107,7 @@ class FaqTopic(models.Model):
         return self.name
 
 
-class FaqIndexPage(Page):
+class FaqIndexPage(CachedPage):
     """The list of frequently asked questions, by topic, with a tag filter."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -122,7 +143,7 @@ class FaqPageTag(TaggedItemBase):
     content_object = ParentalKey("cms.FaqPage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class FaqPage(Page):
+class FaqPage(CachedPage):
     """One question (the title) and its answer."""
 
     answer = StreamField(
@@ -137,7 +158,7 @@ class FaqPage(Page):
     )
     tags = ClusterTaggableManager(verbose_name=_("tags"), through=FaqPageTag, blank=True)
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
-    # Counted with one UPDATE per view; kept out of revisions (see with_content_json).
+    # Counted in Redis on every view and added here by a periodic task (cms.cache); kept out of revisions.
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
 
     content_panels = [
@@ -163,14 +184,30 @@ class FaqPage(Page):
         verbose_name = _("frequently asked question")
         verbose_name_plural = _("frequently asked questions")
 
-    def answer_text(self) -> str:
-        parts = []
+    def answer_lines(self) -> list[tuple[str, str]]:
+        """The answer as plain text, ("paragraph" | "item", text) a line, in order."""
+        lines = []
         for block in self.answer:
             if block.block_type == "list":
-                parts.extend(str(item) for item in block.value)
-            else:
-                parts.append(strip_tags(block.value.source))
-        return " ".join(" ".join(parts).split())
+                lines.extend(("item", " ".join(str(item).split())) for item in block.value)
+                continue
+            # A rich text block may hold several paragraphs and lists: one line each.
+            source = re.sub(r"</(?:p|li|h[1-6])>|<br\s*/?>", "\n", block.value.source)
+            for raw in source.split("\n"):
+                text = " ".join(unescape(strip_tags(raw)).split())
+                if text:
+                    lines.append(("paragraph", text))
+        return lines
+
+    def answer_text(self) -> str:
+        return " ".join(text for _kind, text in self.answer_lines())
+
+    def quick_answer(self, url: str) -> str:
+        """The answer as an operator sends it to a reporter: the question, the answer, where to read more."""
+        body = "\n".join(f"- {text}" if kind == "item" else f"\n{text}" for kind, text in self.answer_lines())
+        with translation.override(settings.LANGUAGE_CODE):
+            more = _("Read more: %(url)s") % {"url": url}
+        return f"{self.title}\n{body}\n\n{more}"
 
     def search_folded(self) -> str:
         return search_fold(f"{self.title} {self.answer_text()}")
@@ -192,9 +229,12 @@ class FaqPage(Page):
         page.view_count = FaqPage.objects.filter(pk=self.pk).values_list("view_count", flat=True).first() or 0
         return page
 
+    def counted_page_id(self) -> int | None:
+        return self.pk
+
     def serve(self, request, *args, **kwargs):
         if request.method == "GET":
-            FaqPage.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
+            page_view_count(self.pk)
         return super().serve(request, *args, **kwargs)
 
 
@@ -207,6 +247,51 @@ class FaqRelated(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("related question")
         verbose_name_plural = _("related questions")
+
+
+class ServicePage(Page):
+    """A page whose body is one of the hotline's forms (channels.web): the admin edits its title and introduction.
+
+    The form's own address (/phan-anh/, /tra-cuu/) is served by the form's view, which reads the live
+    page for its texts; under another slug, the page serves the same view. Never cached (cms.cache):
+    the form carries a CSRF token and answers POSTs.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def shown(cls) -> ServicePage | None:
+        """The live page holding the form's texts, if the province has one."""
+        return cls.objects.live().public().first()
+
+
+class ReportPage(ServicePage):
+    class Meta:
+        verbose_name = _("report form page")
+
+    def serve(self, request, *args, **kwargs):
+        from channels.web.views import report
+
+        return report(request)
+
+
+class LookupPage(ServicePage):
+    class Meta:
+        verbose_name = _("status lookup page")
+
+    def serve(self, request, *args, **kwargs):
+        from channels.web.views import lookup
+
+        return lookup(request)
 
 
 class BannerLevel(models.TextChoices):

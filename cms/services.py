@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
-from cms.models import HomePage
+from cms.models import HomePage, LookupPage, ReportPage
 from tenants.models import Province
 
 DEFAULT_INTRO = (
@@ -41,10 +43,46 @@ def site_ensure(*, province: Province, hostname: str) -> list[str]:
         # One site per schema, and it is the default: the schema was chosen from the
         # host already, so a port or an extra domain must not lead anywhere else.
         Site.objects.update(is_default_site=False)
-        Site.objects.create(
-            hostname=hostname, port=80, root_page=home, is_default_site=True, site_name=f"Tổng đài 1022 {province.name}"
+        site = Site.objects.create(
+            hostname=hostname,
+            port=public_port(),
+            root_page=home,
+            is_default_site=True,
+            site_name=f"Tổng đài 1022 {province.name}",
         )
         changes.append(f"trang thông tin {hostname}")
+    if site.port != public_port():
+        # Wagtail builds the pages' full URLs (canonical links, sitemap) from it.
+        site.port = public_port()
+        site.save(update_fields=["port"])
+        changes.append(f"cổng {site.port} của trang thông tin {hostname}")
+    changes += _service_pages_ensure(home)
+    return changes
+
+
+def public_port() -> int:
+    """The port the public reaches the sites on (PUBLIC_SCHEME, PUBLIC_PORT): 443 makes Wagtail's URLs https."""
+    if settings.PUBLIC_PORT:
+        return int(settings.PUBLIC_PORT)
+    return 443 if settings.PUBLIC_SCHEME == "https" else 80
+
+
+# The forms' own addresses (channels.web.urls): under them the form's view serves, with the page's texts.
+SERVICE_PAGES = (
+    (ReportPage, "phan-anh", "Gửi phản ánh đến Tổng đài 1022"),
+    (LookupPage, "tra-cuu", "Tra cứu phản ánh"),
+)
+
+
+def _service_pages_ensure(home: HomePage) -> list[str]:
+    """The report form and the status page as pages of the site, so the admin edits their texts there."""
+    changes = []
+    now = timezone.now()
+    for model, slug, title in SERVICE_PAGES:
+        # Once made, the page is the admin's: moved, renamed or unpublished, it is left alone.
+        if not model.objects.exists():
+            home.add_child(instance=model(title=title, slug=slug, first_published_at=now, last_published_at=now))
+            changes.append(f"trang «{title}»")
     return changes
 
 

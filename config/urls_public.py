@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from tenants import views as tenant_views
 
@@ -17,6 +19,8 @@ urlpatterns = [
     path("accounts/", tenant_views.account_home, name="account_home"),
     path("accounts/start/", tenant_views.work_start, name="work_start"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token, so the public pages that show the switch can be cached for everyone
+    # (cms.cache); a forged request can only change the visitor's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("hooks/", include("channels.urls")),
 ]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -21,7 +23,9 @@ urlpatterns = [
     path("agency/", include("cases.agency_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token, so the public pages that show the switch can be cached for everyone
+    # (cms.cache); a forged request can only change the visitor's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Every live page of this province's site only: Wagtail builds it from the request's site.
     path("sitemap.xml", sitemap, name="sitemap"),
     path("hooks/", include("channels.urls")),

@@ -166,9 +166,11 @@ def summary(*, base_domain: str, port: int) -> str:
             "",
             f"{province.name} ({prefixes}):  {host}/",
             f"  quản trị trang: {host}/admin/    đăng nhập: {host}/accounts/login/",
+            f"  hỏi đáp: {host}/cau-hoi-thuong-gap/    tìm kiếm: {host}/tim-kiem/?q=tiem+vac+xin",
             f"  trang thông tin: biên tập viên gửi duyệt, quản trị tỉnh duyệt ở {host}/admin/"
             " (lịch sử sửa đổi: mục «History» của từng trang)",
             f"  bàn làm việc điện thoại viên: {host}/cases/    giám sát: {host}/cases/supervision/",
+            "    (trên trang phản ánh, «Trả lời người phản ánh» có ô «Câu trả lời mẫu từ trang hỏi đáp»)",
             f"  phản ánh của cơ quan: {host}/agency/",
             f"  cuộc gọi: {host}/cases/calls/    gọi lại: {host}/cases/callbacks/",
             f"  thử tổng đài: {host}/admin/hotline/test/",

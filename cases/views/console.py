@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import callbacks, services
 from cases.codes import phone_e164
-from cases.forms import CallbackNewForm, CallbackOutcomeForm, IntakeForm, RevealForm
+from cases.forms import CallbackNewForm, CallbackOutcomeForm, IntakeForm, ReplyForm, RevealForm
 from cases.inbox import COUNT_CAP, OPERATOR_QUEUES, inbox_page, queue_counts
 from cases.models import Callback, Case, Reporter
 from cases.selectors import case_for, reporter_view
@@ -31,7 +31,10 @@ from cases.views.common import (
     queue_tabs,
     wants_results,
 )
+from channels.twilio_api import province_url
 from channels.voice import services as voice_calls
+from cms.models import FaqPage
+from cms.search import MAX_QUERY, quick_answers
 
 operator_required = permission_required("cases.work_case", raise_exception=True)
 HISTORY_SIZE = 10
@@ -122,6 +125,7 @@ def _case_page(
     )
     user = request.user
     actions, danger_actions = action_items(OPERATOR_ACTIONS, case, user, failed)
+    quick = _quick_answer_prepare(request, actions) if failed is None else {}
     return render(
         request,
         "cases/case_detail.html",
@@ -137,9 +141,44 @@ def _case_page(
             "action_url": "cases:act",
             "error": error,
             "other_cases": _reporter_cases(case.reporter, exclude=case),
+            **quick,
         },
         status=status,
     )
+
+
+@login_required
+@operator_required
+@require_GET
+def case_quick_answers(request: HttpRequest, code: str) -> HttpResponse:
+    """The FAQ's answers matching what the operator types in the reply (htmx swaps them in)."""
+    case = case_for(request.user, code)
+    query = request.GET.get("qa", "").strip()[:MAX_QUERY]
+    return render(request, "cases/_quick_answers.html", {"case": case, **_quick_answer_list(query)})
+
+
+def _quick_answer_list(query: str) -> dict:
+    found = quick_answers(query) if query else []
+    return {"quick_query": query, "quick": [{"page": page, "text": _quick_answer_text(page)} for page in found]}
+
+
+def _quick_answer_text(page: FaqPage) -> str:
+    # The citizen follows the link on their phone: the province's public address, not the console's.
+    return page.quick_answer(province_url(page.url))
+
+
+def _quick_answer_prepare(request: HttpRequest, actions: list[dict]) -> dict:
+    """Without scripts: ?qa= lists answers under the reply, ?faq=<id> puts one into it."""
+    reply = next((item for item in actions if item["action"].key == "reply"), None)
+    if reply is None:
+        return {}
+    context = _quick_answer_list(request.GET.get("qa", "").strip()[:MAX_QUERY])
+    chosen = request.GET.get("faq", "")
+    page = FaqPage.objects.live().public().filter(pk=chosen).first() if chosen.isdigit() else None
+    if page is not None:
+        reply["form"] = ReplyForm(initial={"text": _quick_answer_text(page)})
+    reply["open"] = bool(page or context["quick_query"])
+    return context
 
 
 def _reporter_cases(reporter: Reporter | None, *, exclude: Case | None = None) -> list[Case]:

@@ -24,6 +24,7 @@ from channels.web import protection
 from channels.web.forms import LookupForm, ReportForm, emergency_categories
 from channels.web.models import WebSubmission
 from channels.web.services import ReportInput, case_lookup, report_submit
+from cms.models import LookupPage, ReportPage
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ def _too_many_reports() -> str:
 
 def _report_page(request: HttpRequest, form: ReportForm, *, refused: str = "", status: int = 200) -> HttpResponse:
     context = {
+        "page": ReportPage.shown(),
         "form": form.describe(),
         "refused": refused,
         "emergencies": list(emergency_categories()),
@@ -188,7 +190,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _lookup_page(request: HttpRequest, form: LookupForm, *, found=None, not_found=False, status=200) -> HttpResponse:
-    context = {"form": form.describe(), "found": found, "not_found": not_found}
+    context = {"page": LookupPage.shown(), "form": form.describe(), "found": found, "not_found": not_found}
     return render(request, "channels/web/lookup.html", context, status=status)
 
 

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.locale.DefaultLanguageMiddleware",
+    # Anonymous visitors of a province's public pages, answered from its own cache (cms.cache).
+    "cms.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -177,6 +179,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "voice-calls-stale": {"task": "channels.tasks.voice_calls_stale", "schedule": 600.0, "options": {"expires": 590}},
     # The province's mailbox over IMAP, when it has one (channels.mail); the lock keeps runs from overlapping.
     "mail-fetch": {"task": "channels.mail.tasks.mail_fetch", "schedule": 60.0, "options": {"expires": 55}},
+    # FAQ views counted in Redis, added to the pages' counters (cms.cache).
+    "faq-views-flush": {"task": "cms.tasks.faq_views_flush", "schedule": 300.0, "options": {"expires": 290}},
     "voice-fallback-snapshot": {
         "task": "channels.tasks.voice_fallback_snapshot",
         "schedule": 600.0,
@@ -295,6 +299,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "vi_unaccent"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "mp3", "odt", "pdf", "pptx", "rtf", "txt", "wav", "xlsx", "zip"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# How long a public page stays cached for anonymous visitors at most; publishing purges it at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 # --- Logging: no personal data in log lines; every line names its province schema --------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

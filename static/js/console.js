@@ -45,6 +45,23 @@
     }
   });
 
+  // A quick answer from the FAQ goes into the reply where the cursor is, without leaving the page
+  // (the link itself reloads the page with the answer in the reply, for browsers without scripts).
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("[data-insert-answer]");
+    if (!link) return;
+    const field = document.querySelector(link.dataset.insertAnswer);
+    if (!field) return;
+    event.preventDefault();
+    const start = field.selectionStart, end = field.selectionEnd;
+    const before = field.value.slice(0, start), after = field.value.slice(end);
+    const gap = before && !before.endsWith("\n\n") ? (before.endsWith("\n") ? "\n" : "\n\n") : "";
+    field.value = before + gap + link.dataset.text + after;
+    const caret = (before + gap + link.dataset.text).length;
+    field.focus();
+    field.setSelectionRange(caret, caret);
+  });
+
   // Lower case without diacritics, as the server's search folds text: "Y tế" and "y te" match.
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/gi, "d").toLowerCase();
