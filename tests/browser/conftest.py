@@ -33,6 +33,8 @@ HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 768}
+# A common phone's CSS pixels (iPhone 12 to 15); citizens mostly reach the public site from one.
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 LOCALE = "vi-VN"
 # Long enough for a cold page on a busy CI machine, short enough that a wrong selector fails fast.
 ACTION_TIMEOUT_MS = 10_000
@@ -176,12 +178,15 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_page(browser: Browser, shot) -> Iterator[Callable[[], Page]]:
-    """Open a page in a fresh context (own cookies: one user each); failed tests get a last screenshot."""
+def new_page(browser: Browser, shot) -> Iterator[Callable[..., Page]]:
+    """Open a page in a fresh context (own cookies: one user each); failed tests get a last screenshot.
+
+    Keyword arguments go to the context: new_page(**PHONE) for a phone.
+    """
     contexts: list[BrowserContext] = []
 
-    def open_page() -> Page:
-        context = browser.new_context(viewport=VIEWPORT, locale=LOCALE)
+    def open_page(**options) -> Page:
+        context = browser.new_context(**{"viewport": VIEWPORT, "locale": LOCALE, **options})
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
@@ -197,6 +202,12 @@ def new_page(browser: Browser, shot) -> Iterator[Callable[[], Page]]:
 @pytest.fixture
 def page(new_page) -> Page:
     return new_page()
+
+
+@pytest.fixture
+def phone_page(new_page) -> Page:
+    """A page on a phone's screen: narrow viewport, touch, and the mobile meta viewport honoured."""
+    return new_page(**PHONE)
 
 
 # --- Helpers -----------------------------------------------------------------------------------------
