@@ -1,10 +1,16 @@
-"""The load generator of `bench.voice`: `python -m bench.load` reads a plan (JSON) on stdin, sends
-its rounds of requests to the server and writes what it measured (JSON) on stdout.
+"""The load generator of `bench.voice` and `bench.faq`: `python -m bench.load` reads a plan (JSON) on
+stdin, sends its rounds of requests to the server and writes what it measured (JSON) on stdout.
 
 A process of its own, without Django: its CPU time is measured apart from the server's (the
 machine's cores are shared by both), and nothing of the parent (Django, a large heap) slows it.
 Every request is built before the round that sends it starts, the webhook's fresh CallSid and
 its X-Twilio-Signature included, so while the clock runs the client only exchanges HTTP.
+
+A plan names its kinds of request in the order of the first round, and gives each a target:
+either `requests`, prepared by the parent and sent in rotation, or `call`, a new incoming call
+(Twilio's parameters, signed) for every request. Every target says what an answer must hold
+(`expect`, besides the 200) and may say what it must not (`reject`); a prepared request may add
+its own `expect` (the title of the page it asks for).
 """
 
 from __future__ import annotations
@@ -30,7 +36,6 @@ from urllib.parse import urlencode
 from bench import progress
 from channels.twilio_api import signature_for
 
-KINDS = ("bare", "voice")
 # Requests whose answer takes longer than this count as errors: Twilio itself gives up after 15 s.
 REQUEST_TIMEOUT_SECONDS = 15
 # A round's webhook requests are built before it starts, for POOL_MARGIN times the best rate of
@@ -48,13 +53,32 @@ MOBILE_PREFIXES = ("+8486", "+8496", "+8497", "+8498", "+8491", "+8494", "+8490"
 class Request:
     path: str
     headers: dict[str, str]
-    body: bytes
+    body: bytes = b""
+    method: str = "POST"
 
     def wire(self) -> bytes:
         """The request as sent: on a connection of its own, which the server closes after answering."""
-        lines = [f"POST {self.path} HTTP/1.1", *(f"{name}: {value}" for name, value in self.headers.items())]
-        lines += [f"Content-Length: {len(self.body)}", "Connection: close", "", ""]
+        lines = [f"{self.method} {self.path} HTTP/1.1", *(f"{name}: {value}" for name, value in self.headers.items())]
+        if self.method != "GET":
+            lines.append(f"Content-Length: {len(self.body)}")
+        lines += ["Connection: close", "", ""]
         return "\r\n".join(lines).encode("latin-1") + self.body
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request as the client sends it, and what its answer must and must not hold."""
+
+    wire: bytes
+    expect: tuple[bytes, ...]
+    reject: tuple[bytes, ...] = ()
+
+    def wrong(self, answer: bytes) -> bool:
+        return (
+            _status(answer) != 200
+            or not all(part in answer for part in self.expect)
+            or any(part in answer for part in self.reject)
+        )
 
 
 @dataclass
@@ -79,15 +103,17 @@ def main() -> None:
 
 
 def rounds_run(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """A warm-up of each kind, then `rounds` pairs, each pair in the other order than the last."""
+    """A warm-up of each kind, then `rounds` sets of one round of each kind, each set in the other
+    order than the last: a steady drift of the machine hits every kind alike."""
+    kinds = plan["kinds"]
     builder = _Builder(plan, random.Random(plan["seed"]))
-    schedule = [(kind, plan["warmup_seconds"], True) for kind in KINDS]
+    schedule = [(kind, plan["warmup_seconds"], True) for kind in kinds]
     for index in range(plan["rounds"]):
-        schedule += [(kind, plan["round_seconds"], False) for kind in (KINDS if index % 2 == 0 else KINDS[::-1])]
+        schedule += [(kind, plan["round_seconds"], False) for kind in (kinds if index % 2 == 0 else kinds[::-1])]
     results: list[dict[str, Any]] = []
     for index, (kind, seconds, warmup) in enumerate(schedule):
-        if not warmup and index % 2 == 0:
-            progress(f"voice: round {index // 2} of {plan['rounds']}")
+        if not warmup and index % len(kinds) == 0:
+            progress(f"{plan['name']}: round {index // len(kinds)} of {plan['rounds']}")
         best = max((r["ok"] / r["seconds"] for r in results if r["kind"] == kind), default=FIRST_POOL_RATE)
         pools = builder.pools(kind, seconds, POOL_MARGIN * best)
         results.append(_round(plan, kind, pools, builder.late(kind), seconds, warmup=warmup))
@@ -95,29 +121,45 @@ def rounds_run(plan: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 class _Builder:
-    """The requests of each kind: the webhook's each a new call, the bare view's one request sent again and again."""
+    """The requests of each kind: prepared ones sent in rotation, or a new call each."""
 
     def __init__(self, plan: dict[str, Any], rng: random.Random) -> None:
         self.plan = plan
         self.rng = rng
-        self.bare = self._signed(plan["targets"]["bare"]["path"])
+        self.prepared = {
+            kind: [_prepared(target, request) for request in target["requests"]]
+            for kind, target in plan["targets"].items()
+            if "requests" in target
+        }
 
-    def pools(self, kind: str, seconds: float, rate: float) -> list[Iterable[bytes]]:
+    def pools(self, kind: str, seconds: float, rate: float) -> list[Iterable[Prepared]]:
         """Each client's requests for one round, built before it."""
         clients = self.plan["clients"]
-        if kind == "bare":
-            return [itertools.repeat(self.bare.wire()) for _ in range(clients)]
+        if prepared := self.prepared.get(kind):
+            # Each client starts elsewhere in the rotation: the clients do not all ask for one page at once.
+            starts = [index * len(prepared) // clients for index in range(clients)]
+            return [itertools.cycle(prepared[start:] + prepared[:start]) for start in starts]
         per_client = math.ceil(rate * seconds / clients)
         return [[self.late(kind)() for _ in range(per_client)] for _ in range(clients)]
 
-    def late(self, kind: str) -> Callable[[], bytes]:
-        """What a client that ran out of requests builds one more with."""
-        path = self.plan["targets"][kind]["path"]
-        return lambda: self._signed(path).wire()
+    def late(self, kind: str) -> Callable[[], Prepared]:
+        """What a client that ran out of requests builds one more with (only calls run out)."""
+        target = self.plan["targets"][kind]
+        return lambda: Prepared(self._signed(target["call"]).wire(), _encoded(target["expect"]))
 
-    def _signed(self, path: str) -> Request:
-        params = call_params(self.rng, account_sid=self.plan["account_sid"], called=self.plan["called"])
-        return signed_request(self.plan["host"], path, params, self.plan["auth_token"])
+    def _signed(self, call: dict[str, str]) -> Request:
+        params = call_params(self.rng, account_sid=call["account_sid"], called=call["called"])
+        return signed_request(self.plan["host"], call["path"], params, call["auth_token"])
+
+
+def _prepared(target: dict[str, Any], request: dict[str, Any]) -> Prepared:
+    wire = Request(request["path"], request["headers"], request.get("body", "").encode(), request["method"]).wire()
+    expect = _encoded([*target["expect"], *request.get("expect", ())])
+    return Prepared(wire, expect, _encoded(target.get("reject", ())))
+
+
+def _encoded(texts: Iterable[str]) -> tuple[bytes, ...]:
+    return tuple(text.encode() for text in texts)
 
 
 def call_params(rng: random.Random, *, account_sid: str, called: str) -> dict[str, str]:
@@ -154,18 +196,17 @@ def signed_request(host: str, path: str, params: dict[str, str], auth_token: str
 def _round(
     plan: dict[str, Any],
     kind: str,
-    pools: list[Iterable[bytes]],
-    late: Callable[[], bytes],
+    pools: list[Iterable[Prepared]],
+    late: Callable[[], Prepared],
     seconds: float,
     *,
     warmup: bool,
 ) -> dict[str, Any]:
     """Every client sends its requests one after the other until `seconds` have passed."""
-    target = plan["targets"][kind]
     start = threading.Barrier(len(pools) + 1)
     outcomes = [Outcome() for _ in pools]
     threads = [
-        threading.Thread(target=_client, args=(plan["port"], target, pool, late, start, seconds, outcome))
+        threading.Thread(target=_client, args=(plan["port"], pool, late, start, seconds, outcome))
         for pool, outcome in zip(pools, outcomes, strict=True)
     ]
     for thread in threads:
@@ -193,15 +234,13 @@ def _round(
 
 def _client(
     port: int,
-    target: dict[str, str],
-    pool: Iterable[bytes],
-    late: Callable[[], bytes],
+    pool: Iterable[Prepared],
+    late: Callable[[], Prepared],
     start: threading.Barrier,
     seconds: float,
     outcome: Outcome,
 ) -> None:
-    expected = target["expect"].encode()
-    requests: Iterator[bytes] = iter(pool)
+    requests: Iterator[Prepared] = iter(pool)
     start.wait()
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
@@ -211,11 +250,11 @@ def _client(
             outcome.signed_late += 1
         clock_start = time.perf_counter()
         try:
-            answer = _exchange(port, request)
+            answer = _exchange(port, request.wire)
         except OSError as error:
             outcome.failed(repr(error))
             continue
-        if _status(answer) != 200 or expected not in answer:
+        if request.wrong(answer):
             outcome.failed(answer[:400].decode(errors="replace"))
             continue
         outcome.latencies.append(time.perf_counter() - clock_start)
