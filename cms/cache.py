@@ -17,10 +17,8 @@ task (`page_views_flush`), so a cached page costs no database write.
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,8 +29,6 @@ from django.http import HttpRequest, HttpResponse
 from django_tenants.utils import get_public_schema_name
 from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
-
 GENERATION_KEY = "cms:pages:generation"
 VIEWS_KEY = "cms:views"
 # Query parameters the cached pages understand (the FAQ list's tag filter and page number);
@@ -40,15 +36,9 @@ VIEWS_KEY = "cms:views"
 CACHED_PARAMETERS = frozenset({"tag", "page"})
 MAX_QUERY_LENGTH = 200
 HEADER = "X-Page-Cache"
-
-
-@dataclass(frozen=True)
-class CachedPage:
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    content: bytes
-    # The FAQ page whose views a hit counts, if any.
-    counted_page_id: int | None
+# What is stored: (status, headers, content, the FAQ page whose views a hit counts or None). Plain
+# builtins, so entries written by an older release still load; a change of shape changes FORMAT.
+FORMAT = "v1"
 
 
 def page_cache_allow(response: HttpResponse, *, counted_page_id: int | None = None) -> HttpResponse:
@@ -93,7 +83,7 @@ def _anonymous_get(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest, generation: int) -> str:
     where = hashlib.sha256(f"{request.get_host()}\n{request.get_full_path()}".encode()).hexdigest()
-    return f"cms:page:{generation}:{request.LANGUAGE_CODE}:{where}"
+    return f"cms:page:{FORMAT}:{generation}:{request.LANGUAGE_CODE}:{where}"
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -124,31 +114,23 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _key(request, generation)
         cached = cache.get(key)
-        if isinstance(cached, CachedPage):
-            if cached.counted_page_id is not None:
-                page_view_count(cached.counted_page_id)
-            return self._response(cached)
+        if cached is not None:
+            status, headers, content, counted_page_id = cached
+            if counted_page_id is not None:
+                page_view_count(counted_page_id)
+            response = HttpResponse(content, status=status, headers=dict(headers))
+            response[HEADER] = "hit"
+            return response
         response = self.get_response(request)
         if _storable(request, response):
-            cache.set(
-                key,
-                CachedPage(
-                    status=response.status_code,
-                    headers=tuple(response.headers.items()),
-                    content=response.content,
-                    counted_page_id=response.page_cache_counted,
-                ),
-                timeout=settings.PAGE_CACHE_SECONDS,
+            stored = (
+                response.status_code,
+                tuple(response.headers.items()),
+                response.content,
+                response.page_cache_counted,
             )
+            cache.set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
             response[HEADER] = "miss"
-        return response
-
-    @staticmethod
-    def _response(cached: CachedPage) -> HttpResponse:
-        response = HttpResponse(cached.content, status=cached.status)
-        for name, value in cached.headers:
-            response[name] = value
-        response[HEADER] = "hit"
         return response
 
 
