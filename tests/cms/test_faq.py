@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 import pytest
@@ -205,3 +208,17 @@ def test_the_demo_seed_publishes_the_faq_of_every_demo_province_once(db):
 
             assert faq_seed(demo.slug, tenant.name, "1022") == []
             assert FaqPage.objects.count() == count
+
+
+def test_the_reindex_command_rebuilds_each_provinces_index_and_search_still_works(client_b, province_b):
+    out = StringIO()
+    call_command("faq_reindex", "camau", "binhduong", stdout=out)
+
+    assert out.getvalue().splitlines()[-2:] == [
+        "binhduong: đã lập lại chỉ mục tìm kiếm",
+        "camau: đã lập lại chỉ mục tìm kiếm",
+    ]
+    titles = [page.title for page in client_b.get("/tim-kiem/", {"q": "tiem vac xin"}).context["results"]]
+    assert "Đăng ký tiêm vắc-xin phòng COVID-19 ở đâu?" in titles
+    with pytest.raises(CommandError, match="hanoi"):
+        call_command("faq_reindex", "hanoi")

@@ -1,0 +1,35 @@
+"""Rebuild the FAQ search index of every province (or of those named), each in its own schema.
+
+After an upgrade that changes what the search indexes; django-tenants' `all_tenants_command update_index`
+would also visit the public schema, which has no search tables.
+"""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
+
+from tenants.models import Province
+
+
+class Command(BaseCommand):
+    help = "Rebuild the FAQ search index of every province, or of the provinces named by slug."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slugs", nargs="*", help="provinces to rebuild (all when none is named)")
+
+    def handle(self, *args, slugs: list[str], **options):
+        with schema_context(get_public_schema_name()):
+            provinces = Province.objects.provinces().order_by("slug")
+            if slugs:
+                provinces = provinces.filter(slug__in=slugs)
+            provinces = list(provinces)
+        unknown = sorted(set(slugs) - {province.slug for province in provinces})
+        if unknown:
+            raise CommandError(f"Không có tỉnh: {', '.join(unknown)}")
+        for province in provinces:
+            with tenant_context(province):
+                call_command("update_index", verbosity=0, stdout=self.stdout)
+            self.stdout.write(f"{province.slug}: đã lập lại chỉ mục tìm kiếm")
