@@ -15,6 +15,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
 from cases import clock
 from cases.national import NATIONAL_CATEGORY_CHOICES
 
@@ -59,7 +62,7 @@ class Ward(models.Model):
         return self.name
 
 
-class BusinessCalendar(models.Model):
+class BusinessCalendar(ClusterableModel):
     """When deadline clocks run: 24/7, or working periods per weekday minus days off."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -94,7 +97,7 @@ class CalendarPeriod(models.Model):
         SATURDAY = 5, _("Saturday")
         SUNDAY = 6, _("Sunday")
 
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="periods")
+    calendar = ParentalKey(BusinessCalendar, on_delete=models.CASCADE, related_name="periods")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
@@ -116,7 +119,7 @@ class CalendarOverride(models.Model):
         DAY_OFF = "day_off", _("Day off")
         WORKING_DAY = "working_day", _("Working day")
 
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="overrides")
+    calendar = ParentalKey(BusinessCalendar, on_delete=models.CASCADE, related_name="overrides")
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -131,7 +134,7 @@ class CalendarOverride(models.Model):
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
 
 
-class SlaPolicy(models.Model):
+class SlaPolicy(ClusterableModel):
     """Deadline targets for the categories that use it, in business minutes on its calendar."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -174,7 +177,7 @@ class SlaPolicy(models.Model):
 class SlaPriorityTarget(models.Model):
     """Tighter (or looser) targets of a policy for one priority."""
 
-    policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="priority_targets")
+    policy = ParentalKey(SlaPolicy, on_delete=models.CASCADE, related_name="priority_targets")
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
     response_minutes = models.PositiveIntegerField(
         _("first response target (minutes)"), validators=[MinValueValidator(1)]
@@ -197,7 +200,7 @@ class SlaPriorityTarget(models.Model):
         return f"{self.policy} · {self.get_priority_display()}"
 
 
-class Agency(models.Model):
+class Agency(ClusterableModel):
     """A body the hotline forwards reports to: a department, a commune committee, a utility, 115."""
 
     class Kind(models.TextChoices):
@@ -235,8 +238,10 @@ class Agency(models.Model):
 class AgencyPhone(models.Model):
     """A number calls to the agency are transferred to; lower `order` rings first, the rest are backups."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="phones")
-    number = models.CharField(_("number"), max_length=16, validators=[E164])
+    agency = ParentalKey(Agency, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(
+        _("number"), max_length=16, validators=[E164], help_text=_("In international form, e.g. +842903831234.")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     label = models.CharField(_("label"), max_length=100, blank=True)
 

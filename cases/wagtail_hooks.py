@@ -6,7 +6,7 @@ serves the province's whole configuration beside its pages and its phone line.
 
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.ui.tables import BooleanColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -26,7 +26,16 @@ class AgencyViewSet(SnippetViewSet):
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
     ordering = ["name"]
-    panels = field_panels("name", "code", "kind", "parent", "email", "categories", "wards", "is_active")
+    panels = [
+        *field_panels("name", "code", "kind", "parent", "email", "categories", "wards", "is_active"),
+        # The numbers a call to this agency rings, in order: the first, then each backup (channels.voice).
+        InlinePanel(
+            "phones",
+            heading=_("Transfer numbers"),
+            label=_("Transfer number"),
+            panels=field_panels("number", "order", "label"),
+        ),
+    ]
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -57,7 +66,15 @@ class SlaPolicyViewSet(SnippetViewSet):
     menu_label = _("Deadline policies")
     list_display = ["name", "code", "calendar", "response_minutes", "resolution_minutes", UpdatedAtColumn()]
     ordering = ["name"]
-    panels = field_panels("name", "code", "calendar", "response_minutes", "resolution_minutes", "at_risk_percent")
+    panels = [
+        *field_panels("name", "code", "calendar", "response_minutes", "resolution_minutes", "at_risk_percent"),
+        InlinePanel(
+            "priority_targets",
+            heading=_("Targets per priority"),
+            label=_("Priority target"),
+            panels=field_panels("priority", "response_minutes", "resolution_minutes"),
+        ),
+    ]
 
 
 class BusinessCalendarViewSet(SnippetViewSet):
@@ -66,7 +83,19 @@ class BusinessCalendarViewSet(SnippetViewSet):
     menu_label = _("Business calendars")
     list_display = ["name", "code", BooleanColumn("always_open"), BooleanColumn("public_holidays"), UpdatedAtColumn()]
     ordering = ["name"]
-    panels = field_panels("name", "code", "always_open", "public_holidays")
+    panels = [
+        *field_panels("name", "code", "always_open", "public_holidays"),
+        InlinePanel(
+            "periods",
+            heading=_("Working hours"),
+            label=_("Working period"),
+            panels=field_panels("weekday", "start", "end"),
+        ),
+        # Extra days off, and Saturdays made working days: the `holidays` library lists neither.
+        InlinePanel(
+            "overrides", heading=_("Exceptions"), label=_("Exception"), panels=field_panels("date", "kind", "note")
+        ),
+    ]
 
 
 class CaseConfigurationViewSetGroup(SnippetViewSetGroup):

@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
+from django.http import QueryDict
 from django.test import Client
 
 import pytest
+from bs4 import BeautifulSoup
 from django_tenants.utils import tenant_context
+from wagtail.test.utils.form_data import querydict_from_html
 
-from cases.models import Agency, Category, SlaPolicy
+from cases.models import Agency, AgencyPhone, BusinessCalendar, CalendarOverride, Category, SlaPolicy
+from channels.voice.flow import agency_numbers
+from channels.voice.models import IvrOption
 from tenants.demo import DEMO_PASSWORD
 from tests.channels.test_voice_admin import signed_in
 from tests.conftest import host_of
 
 AGENCIES = "/admin/snippets/cases/agency/"
+CALENDARS = "/admin/snippets/cases/businesscalendar/"
 LISTS = (AGENCIES, "/admin/snippets/cases/category/", "/admin/snippets/cases/slapolicy/")
-LISTS += ("/admin/snippets/cases/businesscalendar/",)
+LISTS += (CALENDARS,)
+
+
+def edit_form(client: Client, url: str) -> QueryDict:
+    """The edit form as the browser sends it, inline rows and their management fields included."""
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    forms = BeautifulSoup(html, "html.parser").find_all("form")
+    index = next(i for i, form in enumerate(forms) if form.get("action", "").rstrip("/").endswith(url.rstrip("/")))
+    return querydict_from_html(html, form_index=index)
+
+
+def inline_row(data: QueryDict, prefix: str, values: dict[str, str]) -> None:
+    """Add one row to an inline formset, as the admin's "add" button does."""
+    row = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(row + 1)
+    for name, value in {"id": "", "DELETE": "", "ORDER": str(row + 1), **values}.items():
+        data[f"{prefix}-{row}-{name}"] = value
 
 
 @pytest.mark.django_db
@@ -58,15 +82,11 @@ def test_an_edited_deadline_changes_the_provinces_policy_only(province_a, provin
         elsewhere = dict(SlaPolicy.objects.values_list("code", "response_minutes"))
     with tenant_context(province_b):
         policy = Category.objects.filter(is_active=True).first().sla_policy
-        data = {
-            "name": policy.name,
-            "code": policy.code,
-            "calendar": policy.calendar_id,
-            "response_minutes": 30,
-            "resolution_minutes": policy.resolution_minutes,
-            "at_risk_percent": policy.at_risk_percent,
-        }
-    response = signed_in("camau", "admin.camau").post(f"/admin/snippets/cases/slapolicy/edit/{policy.pk}/", data)
+    admin = signed_in("camau", "admin.camau")
+    url = f"/admin/snippets/cases/slapolicy/edit/{policy.pk}/"
+    data = edit_form(admin, url)
+    data["response_minutes"] = "30"
+    response = admin.post(url, data)
     assert response.status_code == 302
     with tenant_context(province_b):
         assert SlaPolicy.objects.get(pk=policy.pk).response_minutes == 30
@@ -81,3 +101,59 @@ def test_staff_who_do_not_configure_the_province_cannot_edit_it(province_b, user
         agency = Agency.objects.first()
     response = signed_in("camau", username).get(f"{AGENCIES}edit/{agency.pk}/")
     assert response.status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_the_admin_adds_a_backup_number_and_the_next_transfer_rings_it(province_a, province_b):
+    with tenant_context(province_b):
+        cdc = Agency.objects.get(code="CDC")
+        key_2 = IvrOption.objects.select_related("agency").filter(agency=cdc).first()
+        before = agency_numbers(key_2)
+    admin = signed_in("camau", "admin.camau")
+    url = f"{AGENCIES}edit/{cdc.pk}/"
+    data = edit_form(admin, url)
+    inline_row(data, "phones", {"number": "+842903899999", "order": "9", "label": "Trực dịch 24/7"})
+
+    response = admin.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    with tenant_context(province_b):
+        assert agency_numbers(key_2) == [*before, "+842903899999"]
+    with tenant_context(province_a):
+        assert not AgencyPhone.objects.filter(number="+842903899999").exists()
+
+
+@pytest.mark.django_db
+def test_a_transfer_number_not_in_international_form_is_refused_in_vietnamese(province_b):
+    with tenant_context(province_b):
+        cdc = Agency.objects.get(code="CDC")
+        count = cdc.phones.count()
+    admin = signed_in("camau", "admin.camau")
+    url = f"{AGENCIES}edit/{cdc.pk}/"
+    data = edit_form(admin, url)
+    inline_row(data, "phones", {"number": "0290 3899", "order": "9", "label": ""})
+
+    response = admin.post(url, data)
+
+    assert response.status_code == 200
+    assert "Nhập số theo dạng quốc tế" in response.content.decode()
+    with tenant_context(province_b):
+        assert cdc.phones.count() == count
+
+
+@pytest.mark.django_db
+def test_the_admin_makes_a_saturday_a_working_day_on_the_calendar(province_b):
+    with tenant_context(province_b):
+        calendar = BusinessCalendar.objects.filter(always_open=False).first()
+        stamp = calendar.updated_at
+    admin = signed_in("camau", "admin.camau")
+    url = f"{CALENDARS}edit/{calendar.pk}/"
+    data = edit_form(admin, url)
+    inline_row(data, "overrides", {"date": "2027-02-20", "kind": "working_day", "note": "Làm bù Tết"})
+
+    assert admin.post(url, data).status_code == 302
+    with tenant_context(province_b):
+        override = CalendarOverride.objects.get(calendar=calendar, date="2027-02-20")
+        assert override.kind == CalendarOverride.Kind.WORKING_DAY
+        # Cached deadline specs key on it: the next deadline uses the new working day.
+        assert BusinessCalendar.objects.get(pk=calendar.pk).updated_at > stamp
