@@ -512,6 +512,8 @@ class Case(models.Model):
             models.Index(fields=["status", "next_due_at"], name="case_status_due"),
             models.Index(fields=["next_due_at"], name="case_open_due", condition=Q(status__in=OPEN_STATES)),
             models.Index(fields=["-received_at"], name="case_received"),
+            # National rollups recount the days of the reports changed since their last run.
+            models.Index(fields=["updated_at"], name="case_updated"),
             GinIndex(fields=["search_vector"], name="case_search"),
             # The sweeper's four questions, each answered from a small partial index.
             models.Index(

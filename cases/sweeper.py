@@ -70,10 +70,11 @@ def sla_sweep(*, now: datetime | None = None) -> SweepResult:
 
 
 def _mark_sql(mark: str, threshold: str, running: str) -> str:
-    # Column names come from _MARKS above, never from input.
+    # Column names come from _MARKS above, never from input. updated_at moves too: national
+    # rollups recount the reports changed since their last run (oversight.rollups).
     return f"""
         WITH marked AS (
-            UPDATE cases_case SET {mark} = %(now)s
+            UPDATE cases_case SET {mark} = %(now)s, updated_at = %(now)s
             WHERE {running} AND {mark} IS NULL AND {threshold} <= %(now)s
             RETURNING id
         )

@@ -179,6 +179,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "voice-calls-stale": {"task": "channels.tasks.voice_calls_stale", "schedule": 600.0, "options": {"expires": 590}},
     # The province's mailbox over IMAP, when it has one (channels.mail); the lock keeps runs from overlapping.
     "mail-fetch": {"task": "channels.mail.tasks.mail_fetch", "schedule": 60.0, "options": {"expires": 55}},
+    # National rollups (oversight.rollups): the days whose reports or call measures changed, per province.
+    "oversight-rollups": {
+        "task": "oversight.tasks.rollups_refresh_task",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     # FAQ views counted in Redis, added to the pages' counters (cms.cache).
     "faq-views-flush": {"task": "cms.tasks.faq_views_flush", "schedule": 300.0, "options": {"expires": 290}},
     "voice-fallback-snapshot": {

@@ -1,0 +1,212 @@
+"""Counting one province's reports and calls into the national rollups (`oversight.models`).
+
+Runs inside the province's schema (the per-province beat task, or `rollups_rebuild`) and
+writes to the public schema. Each run recounts whole days: the local days on which the reports
+changed since the last run were received (a report's `updated_at` moves with every change,
+the deadline sweeper's marks included), and the days whose call measures were recomputed.
+Recounting a day replaces its rows, so running twice, or after a crash, gives the same rows.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import TruncDate
+
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from cases import clock
+from cases.models import OPEN_STATES, Case, CaseStatus
+from cases.sla import VN_TZ
+from channels.voice.measures import day_bounds
+from channels.voice.models import TransferDay, VoiceDay
+from oversight.models import MINUTE_BUCKETS, CallDay, CaseDay, RollupState, TransferRollup, empty_histogram
+
+CALL_FIELDS = (
+    "offered",
+    "answered",
+    "self_service",
+    "missed",
+    "queued",
+    "queue_answered",
+    "queue_abandoned",
+    "answered_within_target",
+    "queue_wait_answered",
+    "callbacks_created",
+)
+
+
+@dataclass
+class RefreshResult:
+    case_days: int = 0
+    call_days: int = 0
+    rows: int = 0
+    days: list[date] = field(default_factory=list)
+
+
+def bucket_of(minutes: float) -> int:
+    return bisect.bisect_left(MINUTE_BUCKETS, minutes)
+
+
+@transaction.atomic
+def rollups_refresh(*, rebuild: bool = False) -> RefreshResult:
+    """Recount the active province's changed days (every day with records, when `rebuild`)."""
+    province = connection.tenant
+    started = clock.now()
+    with schema_context(get_public_schema_name()):
+        state, _created = RollupState.objects.select_for_update().get_or_create(province=province)
+    since = None if rebuild else state.cases_through
+    case_days = _changed_case_days(since)
+    call_days = _changed_call_days(since)
+    result = RefreshResult(case_days=len(case_days), call_days=len(call_days))
+    case_rows = _case_rows(province, case_days)
+    call_rows, transfer_rows = _call_rows(province, call_days)
+    with schema_context(get_public_schema_name()):
+        if rebuild:
+            # Days whose last report is gone (a province's data deleted) must not linger.
+            CaseDay.objects.filter(province=province).delete()
+            CallDay.objects.filter(province=province).delete()
+            TransferRollup.objects.filter(province=province).delete()
+        else:
+            CaseDay.objects.filter(province=province, day__in=case_days).delete()
+            CallDay.objects.filter(province=province, day__in=call_days).delete()
+            TransferRollup.objects.filter(province=province, day__in=call_days).delete()
+        CaseDay.objects.bulk_create(case_rows)
+        CallDay.objects.bulk_create(call_rows)
+        TransferRollup.objects.bulk_create(transfer_rows)
+        state.cases_through, state.refreshed_at = started, clock.now()
+        state.save(update_fields=["cases_through", "refreshed_at"])
+    result.rows = len(case_rows) + len(call_rows) + len(transfer_rows)
+    result.days = sorted(case_days | call_days)
+    return result
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+def _changed_case_days(since: datetime | None) -> set[date]:
+    cases = Case.objects.order_by()
+    if since is not None:
+        cases = cases.filter(updated_at__gte=since)
+    days = cases.annotate(day=TruncDate("received_at", tzinfo=VN_TZ)).values_list("day", flat=True).distinct()
+    return set(days)
+
+
+def _received_on(days: set[date]) -> Q:
+    """Reports received on these local days, as ranges of received_at (the index's order), one per run of days."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and runs[-1][1] + timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return reduce(
+        or_, (Q(received_at__gte=day_bounds(first)[0], received_at__lt=day_bounds(last)[1]) for first, last in runs)
+    )
+
+
+def _case_rows(province, days: set[date]) -> list[CaseDay]:
+    if not days:
+        return []
+    rows: dict[tuple, CaseDay] = {}
+    cases = (
+        Case.objects.filter(_received_on(days))
+        .order_by()
+        .values_list(
+            "received_at",
+            "category__national_code",
+            "channel",
+            "status",
+            "is_emergency",
+            "forwarded_at",
+            "responded_at",
+            "resolved_at",
+            "resolution_due_at",
+            "response_breached_since",
+            "resolution_breached_since",
+        )
+    )
+    for (
+        received_at,
+        national,
+        channel,
+        status,
+        emergency,
+        forwarded_at,
+        responded_at,
+        resolved_at,
+        resolution_due_at,
+        response_breached,
+        resolution_breached,
+    ) in cases.iterator(chunk_size=5000):
+        day = received_at.astimezone(VN_TZ).date()
+        key = (day, national, channel)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = CaseDay(
+                province=province,
+                day=day,
+                national_category=national,
+                channel=channel,
+                response_minutes=empty_histogram(),
+                resolution_minutes=empty_histogram(),
+            )
+        row.received += 1
+        row.emergency += emergency
+        row.forwarded += forwarded_at is not None
+        if status == CaseStatus.CLOSED:
+            row.closed += 1
+            row.closed_on_time += bool(resolved_at and resolution_due_at and resolved_at <= resolution_due_at)
+        elif status in OPEN_STATES and (response_breached or resolution_breached):
+            row.open_overdue += 1
+        if responded_at is not None:
+            row.response_minutes[bucket_of((responded_at - received_at).total_seconds() / 60)] += 1
+        if resolved_at is not None:
+            row.resolution_minutes[bucket_of((resolved_at - received_at).total_seconds() / 60)] += 1
+    return list(rows.values())
+
+
+# --- calls ----------------------------------------------------------------------------------------
+
+
+def _changed_call_days(since: datetime | None) -> set[date]:
+    days = VoiceDay.objects.order_by()
+    if since is not None:
+        days = days.filter(updated_at__gte=since)
+    return set(days.values_list("date", flat=True))
+
+
+def _call_rows(province, days: set[date]) -> tuple[list[CallDay], list[TransferRollup]]:
+    if not days:
+        return [], []
+    calls = [
+        CallDay(province=province, day=voice_day.date, **{name: getattr(voice_day, name) for name in CALL_FIELDS})
+        for voice_day in VoiceDay.objects.filter(date__in=days)
+    ]
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    names: dict[str, str] = {}
+    for transfer in TransferDay.objects.filter(date__in=days).select_related("agency"):
+        total = totals[(transfer.date, transfer.ivr_key, transfer.agency.code)]
+        total[0] += transfer.attempted
+        total[1] += transfer.answered
+        names[transfer.agency.code] = transfer.agency.name
+    transfers = [
+        TransferRollup(
+            province=province,
+            day=day,
+            ivr_key=key,
+            agency_code=code,
+            agency_name=names[code],
+            attempted=attempted,
+            answered=answered,
+        )
+        for (day, key, code), (attempted, answered) in totals.items()
+    ]
+    return calls, transfers
