@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", tenant_views.account_home, name="account_home"),
     path("accounts/start/", tenant_views.work_start, name="work_start"),
     path("admin/", admin.site.urls),
+    # Cross-province reports from the rollups, for national viewers and platform admins (oversight.views).
+    path("oversight/", include("oversight.urls")),
     # Without a CSRF token, so the public pages that show the switch can be cached for everyone
     # (cms.cache); a forged request can only change the visitor's language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

@@ -229,12 +229,15 @@ def breakdown(scope: Scope, province: Province, by: str) -> list[tuple[str, Figu
         .annotate(**_sums(CASE_SUMS))
         .order_by()
     )
-    result = []
+    units = units_of(province)
+    found: dict[str, Figures] = {}
     for row in rows:
-        figures = Figures()
+        figures = found[row[by]] = Figures()
         _add(figures, row, CASE_SUMS)
-        result.append((row[by], figures))
-    return sorted(result, key=lambda item: (-item[1].received, item[0]))
+    for group, name, histogram in _histograms(scope, group_by=by, units=units):
+        if group in found:
+            setattr(found[group], f"{name}_histogram", histogram)
+    return sorted(found.items(), key=lambda item: (-item[1].received, item[0]))
 
 
 def transfer_rates(scope: Scope, province: Province) -> list[TransferRate]:
@@ -272,28 +275,33 @@ def _add(figures: Figures, row: dict, names) -> None:
         setattr(figures, name, getattr(figures, name) + (row[name] or 0))
 
 
-def _histograms(scope: Scope):
-    """(province id, "response" | "resolution", histogram) summed element by element in the database."""
+def _histograms(scope: Scope, *, group_by: str = "province_id", units: list[int] | None = None):
+    """(group value, "response" | "resolution", histogram), summed element by element in the database."""
+    if group_by not in ("province_id", "national_category", "channel"):
+        raise ValueError(group_by)
     where = ["day >= %s", "day <= %s"]
     params: list = [scope.start, scope.end]
     if scope.category:
         where.append("national_category = %s")
         params.append(scope.category)
+    if units is not None:
+        where.append("province_id = ANY(%s)")
+        params.append(units)
     results = []
     with connection.cursor() as cursor:
         for name in ("response", "resolution"):
-            # Column names come from this loop, never from input.
+            # Column names come from this function's own lists, never from input.
             cursor.execute(
                 f"""
-                SELECT province_id, bucket, SUM(count)
+                SELECT {group_by}, bucket, SUM(count)
                 FROM oversight_caseday, unnest({name}_minutes) WITH ORDINALITY AS h(count, bucket)
                 WHERE {" AND ".join(where)}
-                GROUP BY province_id, bucket
+                GROUP BY {group_by}, bucket
                 """,
                 params,
             )
-            histograms: dict[int, list[int]] = defaultdict(lambda: [0] * BUCKET_COUNT)
-            for province_id, bucket, count in cursor.fetchall():
-                histograms[province_id][bucket - 1] = int(count)
-            results += [(province_id, name, histogram) for province_id, histogram in histograms.items()]
+            histograms: dict = defaultdict(lambda: [0] * BUCKET_COUNT)
+            for group, bucket, count in cursor.fetchall():
+                histograms[group][bucket - 1] = int(count)
+            results += [(group, name, histogram) for group, histogram in histograms.items()]
     return results

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Channel
@@ -127,3 +128,26 @@ def channel_name(code: str) -> str:
         return str(Channel(code).label)
     except ValueError:
         return code
+
+
+def cell_text(value, kind: Kind) -> str:
+    """A cell as every page and file writes it: Vietnamese number style, rates in per cent, durations."""
+    if kind == Kind.TEXT:
+        return str(value)
+    if value is None:
+        return "—"
+    if kind == Kind.RATE:
+        return _decimal(value * 100, keep_zero=True) + " %"
+    if kind == Kind.MINUTES:
+        if value < 60:
+            return gettext("%(count)s min") % {"count": value}
+        if value < 24 * 60:
+            return gettext("%(count)s h") % {"count": _decimal(value / 60)}
+        return gettext("%(count)s days") % {"count": _decimal(value / (24 * 60))}
+    # Vietnamese groups thousands with dots: 12.345.
+    return f"{value:,}".replace(",", ".")
+
+
+def _decimal(value: float, *, keep_zero: bool = False) -> str:
+    text = f"{value:.1f}"
+    return (text if keep_zero else text.removesuffix(".0")).replace(".", ",")

@@ -23,6 +23,7 @@ from cases.models import Agency, AgencyMember, BusinessCalendar, Category, SlaPo
 from channels.registry import demo_seeders
 from channels.voice.demo import voice_demo_ensure
 from cms.demo import faq_seed
+from oversight.rollups import rollups_refresh
 from tenants import roles
 from tenants.models import Province
 from tenants.registry import UnitKind, find_unit
@@ -102,6 +103,10 @@ def seed(
                 log(f"  + {line}")
             for channel_seed in demo_seeders() if channel_demos else ():
                 channel_seed(log=lambda line: log(f"  + {line}"))
+            # National oversight shows the demo at once; beat keeps it current from here on.
+            counted = rollups_refresh()
+            if counted.rows:
+                log(f"  + số liệu tổng hợp quốc gia của {len(counted.days)} ngày")
 
 
 @transaction.atomic
@@ -152,6 +157,7 @@ def summary(*, base_domain: str, port: int) -> str:
         "=" * 72,
         f"Trang quốc gia:    http://{base_domain}{suffix}/",
         f"  quản trị nền tảng: http://{base_domain}{suffix}/admin/",
+        f"  giám sát quốc gia (so sánh các tỉnh, biểu đồ, CSV/XLSX/PDF): http://{base_domain}{suffix}/oversight/",
         *(f"  {u:<18} / {DEMO_PASSWORD}   ({r.group_name})" for u, r in NATIONAL_ACCOUNTS),
     ]
     with schema_context(get_public_schema_name()):

@@ -28,7 +28,10 @@ def account_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def work_start(request: HttpRequest) -> HttpResponse:
     """Where a login lands: the screen the user works in, or the account page if they have none."""
-    if request.tenant.schema_name != get_public_schema_name():
+    if request.tenant.schema_name == get_public_schema_name():
+        if request.user.has_perm("tenants.view_national_reports"):
+            return redirect("oversight:overview")
+    else:
         if request.user.has_perm("cases.work_case"):
             return redirect("cases:inbox")
         if getattr(request.user, "agency_membership", None) is not None:

@@ -84,3 +84,16 @@ def test_the_median_is_the_bound_of_the_middle_bucket():
     assert selectors.median_minutes([0] * 16) is None
     assert selectors.median_minutes([1, 0, 3] + [0] * 13) == 60
     assert selectors.median_minutes([1, 1] + [0] * 14) == 15
+
+
+def test_each_breakdown_row_has_its_own_medians(rolled_up):
+    camau = province("camau")
+    rows = selectors.breakdown(last_days(), camau, "channel")
+
+    assert rows
+    for _channel, figures in rows:
+        assert sum(figures.response_histogram) <= figures.received
+    assert any(figures.median_response_minutes is not None for _channel, figures in rows)
+    nation_rows = selectors.comparison(last_days())
+    camau_total = next(row.figures for row in nation_rows if row.province.slug == "camau")
+    assert sum(sum(figures.response_histogram) for _channel, figures in rows) == sum(camau_total.response_histogram)
