@@ -97,3 +97,24 @@ def test_each_breakdown_row_has_its_own_medians(rolled_up):
     nation_rows = selectors.comparison(last_days())
     camau_total = next(row.figures for row in nation_rows if row.province.slug == "camau")
     assert sum(sum(figures.response_histogram) for _channel, figures in rows) == sum(camau_total.response_histogram)
+
+
+def test_a_merged_units_history_rolls_up_into_its_successor_and_stays_its_own(rolled_up):
+    scope = last_days()
+    before = {row.province.slug: row.figures for row in selectors.comparison(scope)}
+    camau, successor = province("camau"), province("laocai")
+    camau.status, camau.merged_into = camau.Status.MERGED, successor
+    camau.save(update_fields=["status", "merged_into"])
+
+    after = {row.province.slug: row.figures for row in selectors.comparison(scope)}
+
+    assert "camau" not in after
+    assert after["laocai"].received == before["laocai"].received + before["camau"].received
+    assert after["laocai"].response_histogram == [
+        a + b for a, b in zip(before["laocai"].response_histogram, before["camau"].response_histogram, strict=True)
+    ]
+    assert selectors.units_of(successor) == [successor.pk, camau.pk]
+    # The legacy unit keeps its own rows: its drill-down still reads them.
+    own = sum(figures.received for _code, figures in selectors.breakdown(scope, camau, "channel"))
+    assert own == before["camau"].received
+    assert selectors.transfer_rates(scope, successor)[0].agency_code == "CDC"
