@@ -26,17 +26,14 @@ def empty_histogram() -> list[int]:
     return [0] * BUCKET_COUNT
 
 
-class CaseDay(models.Model):
-    """The reports one province received on one local day, in one national category, on one channel.
+class ReportCounts(models.Model):
+    """What is counted of a group of reports: "closed" and "open and overdue" are as of `updated_at`.
 
-    Counted again whenever those reports change (`oversight.rollups`), so "closed" and "open and
-    overdue" are as of `updated_at`: on-time rate = closed on time ÷ (closed + open and overdue).
+    On-time rate = closed on time ÷ (closed + open and overdue).
     """
 
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("day received"))
-    national_category = models.CharField(_("national category"), max_length=40)
-    channel = models.CharField(_("channel"), max_length=12)
     received = models.PositiveIntegerField(_("received"), default=0)
     forwarded = models.PositiveIntegerField(_("forwarded to an agency"), default=0)
     closed = models.PositiveIntegerField(_("closed"), default=0)
@@ -47,6 +44,20 @@ class CaseDay(models.Model):
     response_minutes = ArrayField(models.PositiveIntegerField(), size=BUCKET_COUNT, default=empty_histogram)
     resolution_minutes = ArrayField(models.PositiveIntegerField(), size=BUCKET_COUNT, default=empty_histogram)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CaseDay(ReportCounts):
+    """The reports one province received on one local day, in one national category, on one channel.
+
+    Counted again whenever those reports change (`oversight.rollups`). Fine-grained: a category or
+    channel breakdown reads it; the national overview reads `ProvinceDay`, the same counts summed.
+    """
+
+    national_category = models.CharField(_("national category"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=12)
 
     class Meta:
         verbose_name = _("reports of a day")
@@ -61,6 +72,23 @@ class CaseDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_id} {self.day} {self.national_category} {self.channel}"
+
+
+class ProvinceDay(ReportCounts):
+    """All the reports one province received on one local day: its `CaseDay` rows summed.
+
+    A year of the nation is 34 by 365 of these, where the rows by category and channel are nearly as
+    many as the reports themselves; the overview reads these unless a category is chosen.
+    """
+
+    class Meta:
+        verbose_name = _("province's reports of a day")
+        verbose_name_plural = _("provinces' reports by day")
+        constraints = [models.UniqueConstraint(fields=["province", "day"], name="provinceday_one_per_day")]
+        indexes = [models.Index(fields=["day", "province"], name="provinceday_day_province")]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.day}"
 
 
 class CallDay(models.Model):

@@ -27,7 +27,15 @@ from cases.models import OPEN_STATES, Case, CaseStatus
 from cases.sla import VN_TZ
 from channels.voice.measures import day_bounds
 from channels.voice.models import TransferDay, VoiceDay
-from oversight.models import MINUTE_BUCKETS, CallDay, CaseDay, RollupState, TransferRollup, empty_histogram
+from oversight.models import (
+    MINUTE_BUCKETS,
+    CallDay,
+    CaseDay,
+    ProvinceDay,
+    RollupState,
+    TransferRollup,
+    empty_histogram,
+)
 
 CALL_FIELDS = (
     "offered",
@@ -72,13 +80,16 @@ def rollups_refresh(*, rebuild: bool = False) -> RefreshResult:
         if rebuild:
             # Days whose last report is gone (a province's data deleted) must not linger.
             CaseDay.objects.filter(province=province).delete()
+            ProvinceDay.objects.filter(province=province).delete()
             CallDay.objects.filter(province=province).delete()
             TransferRollup.objects.filter(province=province).delete()
         else:
             CaseDay.objects.filter(province=province, day__in=case_days).delete()
+            ProvinceDay.objects.filter(province=province, day__in=case_days).delete()
             CallDay.objects.filter(province=province, day__in=call_days).delete()
             TransferRollup.objects.filter(province=province, day__in=call_days).delete()
         CaseDay.objects.bulk_create(case_rows)
+        ProvinceDay.objects.bulk_create(_province_rows(province, case_rows))
         CallDay.objects.bulk_create(call_rows)
         TransferRollup.objects.bulk_create(transfer_rows)
         state.cases_through, state.refreshed_at = started, clock.now()
@@ -171,6 +182,31 @@ def _case_rows(province, days: set[date]) -> list[CaseDay]:
         if resolved_at is not None:
             row.resolution_minutes[bucket_of((resolved_at - received_at).total_seconds() / 60)] += 1
     return list(rows.values())
+
+
+COUNTS = ("received", "forwarded", "closed", "closed_on_time", "open_overdue", "emergency")
+
+
+def _province_rows(province, case_rows: list[CaseDay]) -> list[ProvinceDay]:
+    """The day's rows by category and channel summed into one row per day."""
+    days: dict[date, ProvinceDay] = {}
+    for row in case_rows:
+        total = days.get(row.day)
+        if total is None:
+            total = days[row.day] = ProvinceDay(
+                province=province, day=row.day, response_minutes=empty_histogram(), resolution_minutes=empty_histogram()
+            )
+        for name in COUNTS:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        total.response_minutes = [a + b for a, b in zip(total.response_minutes, row.response_minutes, strict=True)]
+        total.resolution_minutes = [
+            a + b for a, b in zip(total.resolution_minutes, row.resolution_minutes, strict=True)
+        ]
+    return list(days.values())
+
+
+def _added(histogram: list[int], other: list[int]) -> list[int]:
+    return [a + b for a, b in zip(histogram, other, strict=True)]
 
 
 # --- calls ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from datetime import date
 from django.db import connection
 from django.db.models import Q, Sum
 
-from oversight.models import BUCKET_COUNT, MINUTE_BUCKETS, CallDay, CaseDay, TransferRollup
+from oversight.models import BUCKET_COUNT, MINUTE_BUCKETS, CallDay, CaseDay, ProvinceDay, TransferRollup
 from tenants.models import Province
 
 CASE_SUMS = ("received", "forwarded", "closed", "closed_on_time", "open_overdue", "emergency")
@@ -44,6 +44,12 @@ class Scope:
 
     def day_filter(self) -> Q:
         return Q(day__gte=self.start, day__lte=self.end)
+
+    def report_rows(self):
+        """The rollup rows of the scope: a province's whole days, unless one category is asked for."""
+        if self.category:
+            return CaseDay.objects.filter(self.case_filter())
+        return ProvinceDay.objects.filter(self.day_filter())
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -169,7 +175,7 @@ def comparison(scope: Scope) -> list[ProvinceFigures]:
     """Every reporting province's figures over the scope: one grouped query per table."""
     successor = _successors()
     figures: dict[int, Figures] = defaultdict(Figures)
-    cases = CaseDay.objects.filter(scope.case_filter()).values("province").annotate(**_sums(CASE_SUMS)).order_by()
+    cases = scope.report_rows().values("province").annotate(**_sums(CASE_SUMS)).order_by()
     for row in cases:
         _add(figures[successor.get(row["province"], row["province"])], row, CASE_SUMS)
     calls = CallDay.objects.filter(scope.day_filter()).values("province").annotate(**_sums(CALL_SUMS)).order_by()
@@ -195,7 +201,7 @@ def national(rows: list[ProvinceFigures]) -> Figures:
 
 def trend(scope: Scope, province: Province | None = None) -> list[DayFigures]:
     """Day by day over the scope, for the nation or one province (with its merged units)."""
-    cases = CaseDay.objects.filter(scope.case_filter())
+    cases = scope.report_rows()
     calls = CallDay.objects.filter(scope.day_filter())
     if province is not None:
         units = units_of(province)
@@ -279,6 +285,10 @@ def _histograms(scope: Scope, *, group_by: str = "province_id", units: list[int]
     """(group value, "response" | "resolution", histogram), summed element by element in the database."""
     if group_by not in ("province_id", "national_category", "channel"):
         raise ValueError(group_by)
+    # The summed rows serve whole days of whole provinces; a category or channel needs the fine ones.
+    table = CaseDay._meta.db_table
+    if group_by == "province_id" and not scope.category:
+        table = ProvinceDay._meta.db_table
     where = ["day >= %s", "day <= %s"]
     params: list = [scope.start, scope.end]
     if scope.category:
@@ -290,11 +300,11 @@ def _histograms(scope: Scope, *, group_by: str = "province_id", units: list[int]
     results = []
     with connection.cursor() as cursor:
         for name in ("response", "resolution"):
-            # Column names come from this function's own lists, never from input.
+            # Table and column names come from this function's own lists, never from input.
             cursor.execute(
                 f"""
                 SELECT {group_by}, bucket, SUM(count)
-                FROM oversight_caseday, unnest({name}_minutes) WITH ORDINALITY AS h(count, bucket)
+                FROM {table}, unnest({name}_minutes) WITH ORDINALITY AS h(count, bucket)
                 WHERE {" AND ".join(where)}
                 GROUP BY {group_by}, bucket
                 """,

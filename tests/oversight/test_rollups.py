@@ -22,7 +22,7 @@ from cases.sla import VN_TZ
 from cases.sweeper import sla_sweep
 from channels.voice.measures import measures_compute
 from channels.voice.models import TransferDay, VoiceDay
-from oversight.models import CallDay, CaseDay, RollupState, TransferRollup
+from oversight.models import CallDay, CaseDay, ProvinceDay, RollupState, TransferRollup
 from oversight.rollups import bucket_of, rollups_refresh
 from oversight.tasks import rollups_refresh_task
 from tests.channels.test_measures import AGENCY, Outcome, call_make
@@ -66,6 +66,18 @@ VOICE = ("offered", "answered", "missed", "queue_abandoned", "answered_within_ta
 
 def assert_rollups_equal_direct_counts(tenant) -> None:
     assert rolled_case_counts(tenant) == {key: +count for key, count in direct_case_counts(tenant).items()}
+    # The whole days the overview reads are the same rows summed.
+    by_day: dict = {}
+    for (day, _category, _channel), count in rolled_case_counts(tenant).items():
+        by_day[day] = by_day.get(day, Counter()) + count
+    summed = {
+        row.day: +Counter(
+            {name: getattr(row, name) for name in ("received", "forwarded", "emergency", "closed", "closed_on_time")}
+            | {"open_overdue": row.open_overdue, "responded": sum(row.response_minutes)}
+        )
+        for row in ProvinceDay.objects.filter(province=tenant)
+    }
+    assert summed == by_day
     with tenant_context(tenant):
         calls = {day.date: [getattr(day, name) for name in VOICE] for day in VoiceDay.objects.all()}
         transfers = Counter()
