@@ -24,7 +24,7 @@ from django.db import connection
 
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
-from bench import Benchmark, Context, Result, faq, inbox, intake, progress, sweeper, voice
+from bench import Benchmark, Context, Result, faq, inbox, intake, oversight, progress, sweeper, voice
 from cases import rules
 from cases.defaults import defaults_ensure
 from config.database import ensure_database
@@ -38,6 +38,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "inbox": inbox.bench_inbox,
     "voice": voice.bench_voice,
     "faq": faq.bench_faq,
+    "oversight": oversight.bench_oversight,
 }
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
