@@ -27,6 +27,7 @@ from cases.models import OPEN_STATES, Case, CaseStatus
 from cases.sla import VN_TZ
 from channels.voice.measures import day_bounds
 from channels.voice.models import TransferDay, VoiceDay
+from channels.voice.reports import TOTAL_FIELDS
 from oversight.models import (
     MINUTE_BUCKETS,
     CallDay,
@@ -37,18 +38,8 @@ from oversight.models import (
     empty_histogram,
 )
 
-CALL_FIELDS = (
-    "offered",
-    "answered",
-    "self_service",
-    "missed",
-    "queued",
-    "queue_answered",
-    "queue_abandoned",
-    "answered_within_target",
-    "queue_wait_answered",
-    "callbacks_created",
-)
+# What the day's call measures hold (channels.voice.reports sums the same ones for supervisors).
+CALL_FIELDS = (*TOTAL_FIELDS, "callbacks_created")
 
 
 @dataclass

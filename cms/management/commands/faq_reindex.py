@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
+from django_tenants.utils import tenant_context
 
-from tenants.models import Province
+from tenants.selectors import provinces_named
 
 
 class Command(BaseCommand):
@@ -21,14 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("slugs", nargs="*", help="provinces to rebuild (all when none is named)")
 
     def handle(self, *args, slugs: list[str], **options):
-        with schema_context(get_public_schema_name()):
-            provinces = Province.objects.provinces().order_by("slug")
-            if slugs:
-                provinces = provinces.filter(slug__in=slugs)
-            provinces = list(provinces)
-        unknown = sorted(set(slugs) - {province.slug for province in provinces})
-        if unknown:
-            raise CommandError(f"Không có tỉnh: {', '.join(unknown)}")
+        try:
+            provinces = provinces_named(slugs)
+        except LookupError as unknown:
+            raise CommandError(f"Không có tỉnh: {unknown}") from unknown
         for province in provinces:
             with tenant_context(province):
                 call_command("update_index", verbosity=0, stdout=self.stdout)
