@@ -14,6 +14,7 @@ from datetime import date
 from django.db import connection
 from django.db.models import Q, Sum
 
+from channels.voice.reports import CallRates
 from oversight.models import BUCKET_COUNT, MINUTE_BUCKETS, CallDay, CaseDay, ProvinceDay, TransferRollup
 from tenants.models import Province
 
@@ -70,7 +71,7 @@ def median_minutes(histogram: list[int]) -> int | None:
 
 
 @dataclass
-class Figures:
+class Figures(CallRates):
     """Reports and calls of one province (or the nation) over a scope."""
 
     received: int = 0
@@ -102,18 +103,6 @@ class Figures:
     @property
     def median_resolution_minutes(self) -> int | None:
         return median_minutes(self.resolution_histogram)
-
-    @property
-    def answer_rate(self) -> float | None:
-        return _rate(self.answered, self.offered)
-
-    @property
-    def service_level(self) -> float | None:
-        return _rate(self.answered_within_target, self.queue_answered + self.queue_abandoned)
-
-    @property
-    def abandonment_rate(self) -> float | None:
-        return _rate(self.queue_abandoned, self.queue_answered + self.queue_abandoned)
 
 
 @dataclass(frozen=True)

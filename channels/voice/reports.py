@@ -34,9 +34,45 @@ TOTAL_FIELDS = (
 )
 
 
+class CallRates:
+    """The call-centre rates of summed call measures (`channels.voice.measures` defines each count).
+
+    Shared by the province's supervision figures and the national ones (`oversight.selectors.Figures`).
+    """
+
+    offered: int
+    answered: int
+    queue_answered: int
+    queue_abandoned: int
+    answered_within_target: int
+    queue_wait_answered: int
+
+    @property
+    def answer_rate(self) -> float | None:
+        """Calls a person answered ÷ calls offered."""
+        return self.answered / self.offered if self.offered else None
+
+    @property
+    def service_level(self) -> float | None:
+        """Answered within 20 s ÷ (answered + abandoned), among queued calls, short abandons excluded."""
+        handled = self.queue_answered + self.queue_abandoned
+        return self.answered_within_target / handled if handled else None
+
+    @property
+    def abandonment_rate(self) -> float | None:
+        """Abandoned in the queue ÷ (answered from the queue + abandoned)."""
+        handled = self.queue_answered + self.queue_abandoned
+        return self.queue_abandoned / handled if handled else None
+
+    @property
+    def average_speed_of_answer(self) -> float | None:
+        """Seconds a caller answered from the queue waited, on average."""
+        return self.queue_wait_answered / self.queue_answered if self.queue_answered else None
+
+
 @dataclass(frozen=True)
-class CallTotals:
-    """The call measures of some days, summed (see `channels.voice.measures` for each definition)."""
+class CallTotals(CallRates):
+    """The call measures of some days, summed."""
 
     offered: int = 0
     answered: int = 0
@@ -47,17 +83,6 @@ class CallTotals:
     queue_abandoned: int = 0
     answered_within_target: int = 0
     queue_wait_answered: int = 0
-
-    @property
-    def service_level(self) -> float | None:
-        """Answered within 20 s ÷ (answered + abandoned), among queued calls, short abandons excluded."""
-        handled = self.queue_answered + self.queue_abandoned
-        return self.answered_within_target / handled if handled else None
-
-    @property
-    def average_speed_of_answer(self) -> float | None:
-        """Seconds a caller answered from the queue waited, on average."""
-        return self.queue_wait_answered / self.queue_answered if self.queue_answered else None
 
 
 @dataclass(frozen=True)
