@@ -82,7 +82,7 @@ class DuplicateForm(forms.Form):
 
     def clean_original(self) -> Case:
         code = tracking_code_clean(self.cleaned_data["original"])
-        original = Case.objects.filter(tracking_code=code).first() if code else None
+        original = Case.objects.with_code(code).first() if code else None
         if original is None:
             raise ValidationError(_("No case has this tracking code."))
         return original

@@ -223,6 +223,8 @@ class Agency(ClusterableModel):
         "Category", verbose_name=_("categories handled"), blank=True, related_name="handling_agencies"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Set by a merger when an agency of the merged province looks like one of the successor's.
+    review_note = models.CharField(_("to review"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -364,6 +366,15 @@ FINAL_STATES = (CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.DUPLICATE)
 OPEN_STATES = tuple(status for status in CaseStatus if status not in FINAL_STATES)
 
 
+class CaseQuerySet(models.QuerySet):
+    def with_code(self, code: str) -> CaseQuerySet:
+        """The report with this tracking code, or that had it before a merger (its own code first)."""
+        aliased = TrackingCodeAlias.objects.filter(code=code).values("case_id")
+        return self.filter(Q(tracking_code=code) | Q(pk__in=aliased)).order_by(
+            models.Case(models.When(tracking_code=code, then=0), default=1), "-received_at"
+        )
+
+
 class Case(models.Model):
     """One report from one citizen, from receipt to closure."""
 
@@ -436,6 +447,9 @@ class Case(models.Model):
         db_index=False,
     )
     resolution = models.TextField(_("resolution"), blank=True)
+    # The slug of the province that received the report, when a merger brought it here: national
+    # reports keep counting it under that unit.
+    legacy_unit = models.CharField(_("received by"), max_length=40, blank=True)
 
     received_at = models.DateTimeField(_("received at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -477,6 +491,8 @@ class Case(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case")
@@ -563,6 +579,27 @@ class Case(models.Model):
         if self.resolved_at is None or self.resolution_due_at is None:
             return None
         return self.resolved_at <= self.resolution_due_at
+
+
+class TrackingCodeAlias(models.Model):
+    """A tracking code a report had in the province that received it, before a merger gave it a new one.
+
+    A merger keeps every code; only a code the successor already used is replaced, and the old
+    one stays findable through this row. New codes never take an alias's digits.
+    """
+
+    code = models.CharField(_("tracking code"), max_length=9)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="code_aliases")
+    unit = models.CharField(_("received by"), max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former tracking code")
+        verbose_name_plural = _("former tracking codes")
+        constraints = [models.UniqueConstraint(fields=["code", "unit"], name="trackingcodealias_once_per_unit")]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class CaseEvent(models.Model):

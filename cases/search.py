@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from cases.codes import phone_e164, tracking_code_clean
-from cases.models import Reporter
+from cases.models import Reporter, TrackingCodeAlias
 
 # Words shorter than this match too much to be useful as a prefix.
 MIN_PREFIX = 2
@@ -57,6 +57,10 @@ def search_filter(query: str) -> Q | None:
         code = tracking_code_clean(query)
         if code:
             matches.append(Q(tracking_code=code))
+            # A former code from before a merger, as a constant list for the same reason as below.
+            aliased = list(TrackingCodeAlias.objects.filter(code=code).values_list("case_id", flat=True))
+            if aliased:
+                matches.append(Q(pk__in=aliased))
         phone = _phone_or_none(query)
         if phone:
             # Looked up first: a constant list lets PostgreSQL OR the case indexes together, where a

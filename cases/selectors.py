@@ -30,7 +30,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
 def case_for(user, code: str) -> Case:
     """The case with this tracking code if the user may see it; 404 otherwise."""
     tracking_code = tracking_code_clean(code)
-    case = cases_visible_to(user).filter(tracking_code=tracking_code).first() if tracking_code else None
+    case = cases_visible_to(user).with_code(tracking_code).first() if tracking_code else None
     if case is None:
         raise Http404("case not found")
     return case

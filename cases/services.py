@@ -30,6 +30,7 @@ from cases.models import (
     Priority,
     Reporter,
     ReporterIdentity,
+    TrackingCodeAlias,
     Ward,
 )
 from cases.outbox import message_language, outbox_dispatch, outbox_enqueue, outbox_message
@@ -152,6 +153,14 @@ def case_intake(
     raise RuntimeError("case intake failed repeatedly on unique constraints")
 
 
+def _tracking_code_free() -> str:
+    """A new code that is not a merged report's former code either (those live on as aliases)."""
+    while True:
+        code = tracking_code_new()
+        if not TrackingCodeAlias.objects.filter(code=code).exists():
+            return code
+
+
 def _intake_validate(*, channel, description, priority, lat, lng) -> None:
     errors = {}
     if channel not in _CHANNELS:
@@ -232,7 +241,7 @@ def _case_create(
         for name, target in (("response", targets.response), ("resolution", targets.resolution))
     }
     case = Case(
-        tracking_code=tracking_code_new(),
+        tracking_code=_tracking_code_free(),
         channel=channel,
         provider_id=provider_id,
         reporter=reporter,

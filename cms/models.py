@@ -80,11 +80,34 @@ class HomePage(CachedPage):
         faqs = FaqPage.objects.live().public().descendant_of(self).specific()
         context["latest_faqs"] = faqs.order_by("-first_published_at")[:HOME_FAQ_COUNT]
         context["popular_faqs"] = faqs.filter(view_count__gt=0).order_by("-view_count", "title")[:HOME_FAQ_COUNT]
-        context["faq_index"] = FaqIndexPage.objects.live().descendant_of(self).first()
+        # Its own list: a merged unit's list sits deeper, in the unit's section.
+        context["faq_index"] = FaqIndexPage.objects.live().child_of(self).first()
         # Imported here: the channels' settings models import the cases app, which loads after this one.
         from cms.contact import public_channels
 
         context["channels"] = public_channels()
+        return context
+
+
+class MergedUnitPage(CachedPage):
+    """The section a merger adds for the province it merged in: that unit's questions, kept at their
+    old addresses under this one (its former host redirects here)."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+    # The merged unit's slug: redirects from its former host find the section by it.
+    unit = models.CharField(_("merged unit"), max_length=40, editable=False)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.FaqIndexPage"]
+
+    class Meta:
+        verbose_name = _("merged province's section")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["faq_indexes"] = FaqIndexPage.objects.live().public().child_of(self)
         return context
 
 
@@ -114,7 +137,7 @@ class FaqIndexPage(CachedPage):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
-    parent_page_types = ["cms.HomePage"]
+    parent_page_types = ["cms.HomePage", "cms.MergedUnitPage"]
     subpage_types = ["cms.FaqPage"]
     max_count_per_parent = 1
 

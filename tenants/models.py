@@ -45,6 +45,14 @@ class Province(TenantMixin):
         on_delete=models.PROTECT,
         related_name="merged_units",
     )
+    # While suspended: what callers hear and visitors read, and where the menu transfers calls.
+    suspension_notice = models.TextField(_("suspension notice"), blank=True)
+    fallback_number = models.CharField(
+        _("fallback number"), max_length=16, blank=True, validators=[RegexValidator(r"^\+[1-9]\d{6,14}$")]
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # After a merger: where the unit's public pages live on its successor's site ("/binh-duong/").
+    merged_section_path = models.CharField(_("section on the successor's site"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,3 +148,46 @@ class PhoneNumber(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class MergeRun(models.Model):
+    """One merger of a province into its successor (`tenants.merge`), or its dry run.
+
+    The data moves in one transaction: a run that fails or is interrupted leaves nothing
+    half-moved, and its row says so. Files are copied after the commit (state `files`), and a
+    run left there is resumed by running the merger again.
+    """
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        FILES = "files", _("Copying files")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed, rolled back")
+
+    class Users(models.TextChoices):
+        MOVE = "move", _("Move the accounts to the successor")
+        DISABLE = "disable", _("Disable the accounts")
+
+    source = models.ForeignKey(
+        Province, verbose_name=_("merged province"), on_delete=models.PROTECT, related_name="merge_runs"
+    )
+    target = models.ForeignKey(Province, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="+")
+    users = models.CharField(_("accounts"), max_length=10, choices=Users.choices, default=Users.MOVE)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PLANNED)
+    # What moved (or would move), table by table, and what the admin should review.
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.CharField(_("requested by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merger")
+        verbose_name_plural = _("mergers")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"

@@ -461,7 +461,7 @@ def status_lookup(step: Step, menu: IvrMenu | None) -> VoiceResponse:
     response = VoiceResponse()
     digits = (step.params.get("Digits") or "").strip("#*")
     code = tracking_code_clean(digits)
-    case = Case.objects.filter(tracking_code=code).first() if code else None
+    case = Case.objects.with_code(code).first() if code else None
     if case is None:
         say(step, response, "Không tìm thấy phản ánh với mã số này.")
     else:

@@ -64,7 +64,11 @@ def measured_calls(day: date) -> QuerySet[Call]:
     """The calls the measures of `day` count: inbound, real (not simulated), started that local day."""
     start, end = day_bounds(day)
     return Call.objects.filter(
-        direction=Call.Direction.INBOUND, simulated=False, started_at__gte=start, started_at__lt=end
+        direction=Call.Direction.INBOUND,
+        simulated=False,
+        legacy_unit="",
+        started_at__gte=start,
+        started_at__lt=end,
     ).order_by()
 
 

@@ -333,6 +333,9 @@ class Call(models.Model):
     surge = models.BooleanField(_("surge announcement played"), default=False)
     # A call walked by the simulator ("Thử tổng đài"): kept, but left out of the measures.
     simulated = models.BooleanField(_("test call"), default=False)
+    # The slug of the province that took the call, when a merger brought it here: its measures stay
+    # with that unit's frozen national figures and are left out of this province's.
+    legacy_unit = models.CharField(_("taken by"), max_length=40, blank=True)
     started_at = models.DateTimeField(_("started at"))
     answered_at = models.DateTimeField(_("answered by a person at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
