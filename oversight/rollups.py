@@ -5,6 +5,12 @@ writes to the public schema. Each run recounts whole days: the local days on whi
 changed since the last run were received (a report's `updated_at` moves with every change,
 the deadline sweeper's marks included), and the days whose call measures were recomputed.
 Recounting a day replaces its rows, so running twice, or after a crash, gives the same rows.
+
+After a merger the successor's schema holds the merged unit's reports, each marked with the unit
+(`Case.legacy_unit`): they are counted into that unit's rows, so its history stays its own and the
+successor's reports add it (`oversight.selectors.units_of`). The unit's call rows were frozen at the
+merger (the successor's call measures leave its calls out), and a merged unit's own schema, emptied
+of reports, is never counted again.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ from oversight.models import (
     TransferRollup,
     empty_histogram,
 )
+from oversight.selectors import units_of
+from tenants.models import Province
 
 # What the day's call measures hold (channels.voice.reports sums the same ones for supervisors).
 CALL_FIELDS = (*TOTAL_FIELDS, "callbacks_created")
@@ -58,6 +66,8 @@ def bucket_of(minutes: float) -> int:
 def rollups_refresh(*, rebuild: bool = False) -> RefreshResult:
     """Recount the active province's changed days (every day with records, when `rebuild`)."""
     province = connection.tenant
+    if province.status == province.Status.MERGED:
+        return RefreshResult()
     started = clock.now()
     with schema_context(get_public_schema_name()):
         state, _created = RollupState.objects.select_for_update().get_or_create(province=province)
@@ -65,22 +75,24 @@ def rollups_refresh(*, rebuild: bool = False) -> RefreshResult:
     case_days = _changed_case_days(since)
     call_days = _changed_call_days(since)
     result = RefreshResult(case_days=len(case_days), call_days=len(call_days))
-    case_rows = _case_rows(province, case_days)
+    with schema_context(get_public_schema_name()):
+        units = {unit.slug: unit for unit in Province.objects.filter(pk__in=units_of(province))}
+    case_rows = _case_rows(province, case_days, units)
     call_rows, transfer_rows = _call_rows(province, call_days)
     with schema_context(get_public_schema_name()):
         if rebuild:
             # Days whose last report is gone (a province's data deleted) must not linger.
-            CaseDay.objects.filter(province=province).delete()
-            ProvinceDay.objects.filter(province=province).delete()
+            CaseDay.objects.filter(province__in=units.values()).delete()
+            ProvinceDay.objects.filter(province__in=units.values()).delete()
             CallDay.objects.filter(province=province).delete()
             TransferRollup.objects.filter(province=province).delete()
         else:
-            CaseDay.objects.filter(province=province, day__in=case_days).delete()
-            ProvinceDay.objects.filter(province=province, day__in=case_days).delete()
+            CaseDay.objects.filter(province__in=units.values(), day__in=case_days).delete()
+            ProvinceDay.objects.filter(province__in=units.values(), day__in=case_days).delete()
             CallDay.objects.filter(province=province, day__in=call_days).delete()
             TransferRollup.objects.filter(province=province, day__in=call_days).delete()
         CaseDay.objects.bulk_create(case_rows)
-        ProvinceDay.objects.bulk_create(_province_rows(province, case_rows))
+        ProvinceDay.objects.bulk_create(_province_rows(case_rows))
         CallDay.objects.bulk_create(call_rows)
         TransferRollup.objects.bulk_create(transfer_rows)
         state.cases_through, state.refreshed_at = started, clock.now()
@@ -114,7 +126,7 @@ def _received_on(days: set[date]) -> Q:
     )
 
 
-def _case_rows(province, days: set[date]) -> list[CaseDay]:
+def _case_rows(province, days: set[date], units: dict[str, Province]) -> list[CaseDay]:
     if not days:
         return []
     rows: dict[tuple, CaseDay] = {}
@@ -122,6 +134,7 @@ def _case_rows(province, days: set[date]) -> list[CaseDay]:
         Case.objects.filter(_received_on(days))
         .order_by()
         .values_list(
+            "legacy_unit",
             "received_at",
             "category__national_code",
             "channel",
@@ -136,6 +149,7 @@ def _case_rows(province, days: set[date]) -> list[CaseDay]:
         )
     )
     for (
+        legacy_unit,
         received_at,
         national,
         channel,
@@ -149,11 +163,12 @@ def _case_rows(province, days: set[date]) -> list[CaseDay]:
         resolution_breached,
     ) in cases.iterator(chunk_size=5000):
         day = received_at.astimezone(VN_TZ).date()
-        key = (day, national, channel)
+        unit = units.get(legacy_unit, province) if legacy_unit else province
+        key = (unit.pk, day, national, channel)
         row = rows.get(key)
         if row is None:
             row = rows[key] = CaseDay(
-                province=province,
+                province=unit,
                 day=day,
                 national_category=national,
                 channel=channel,
@@ -178,14 +193,17 @@ def _case_rows(province, days: set[date]) -> list[CaseDay]:
 COUNTS = ("received", "forwarded", "closed", "closed_on_time", "open_overdue", "emergency")
 
 
-def _province_rows(province, case_rows: list[CaseDay]) -> list[ProvinceDay]:
+def _province_rows(case_rows: list[CaseDay]) -> list[ProvinceDay]:
     """The day's rows by category and channel summed into one row per day."""
-    days: dict[date, ProvinceDay] = {}
+    days: dict[tuple[int, date], ProvinceDay] = {}
     for row in case_rows:
-        total = days.get(row.day)
+        total = days.get((row.province_id, row.day))
         if total is None:
-            total = days[row.day] = ProvinceDay(
-                province=province, day=row.day, response_minutes=empty_histogram(), resolution_minutes=empty_histogram()
+            total = days[(row.province_id, row.day)] = ProvinceDay(
+                province=row.province,
+                day=row.day,
+                response_minutes=empty_histogram(),
+                resolution_minutes=empty_histogram(),
             )
         for name in COUNTS:
             setattr(total, name, getattr(total, name) + getattr(row, name))

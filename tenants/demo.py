@@ -39,6 +39,9 @@ class DemoProvince:
     agency: tuple[str, str]
     # Bình Dương promised every report handled within five hours of receipt, day and night.
     five_hour_promise: bool = False
+    # The customer's four provinces are the units as they ran their hotlines before 1 July 2025;
+    # their successors are current units, so that the demo can show the mergers.
+    kind: UnitKind = UnitKind.LEGACY
 
 
 DEMO_PROVINCES = (
@@ -47,6 +50,9 @@ DEMO_PROVINCES = (
     # Cà Mau's key 2 (epidemic control) goes to the provincial CDC: the agency of record.
     DemoProvince("camau", ("CDC", "Trung tâm Kiểm soát bệnh tật tỉnh Cà Mau")),
     DemoProvince("binhphuoc", ("SYT", "Sở Y tế tỉnh Bình Phước")),
+    # Successors of the 2025 mergers: `province_merge binhduong --into hochiminh`, `binhphuoc --into dongnai`.
+    DemoProvince("hochiminh", ("SYT", "Sở Y tế Thành phố Hồ Chí Minh"), kind=UnitKind.CURRENT),
+    DemoProvince("dongnai", ("SYT", "Sở Y tế tỉnh Đồng Nai"), kind=UnitKind.CURRENT),
 )
 DEMO_CASES_PER_PROVINCE = 300
 FIVE_HOUR_POLICY = "5-gio"
@@ -79,8 +85,17 @@ def seed(
             if account_ensure(username=username, password=DEMO_PASSWORD, role=role):
                 log(f"  + tài khoản quốc gia «{username}»")
 
+    with schema_context(get_public_schema_name()):
+        merged = {
+            p.slug: p.merged_into.name
+            for p in Province.objects.filter(status=Province.Status.MERGED).select_related("merged_into")
+        }
     for demo in DEMO_PROVINCES:
-        unit = find_unit(demo.slug, kind=UnitKind.LEGACY)
+        if demo.slug in merged:
+            # Its hotline lives in its successor now; seeding it again would refill an emptied schema.
+            log(f"{demo.slug}: đã sáp nhập vào {merged[demo.slug]}, bỏ qua")
+            continue
+        unit = find_unit(demo.slug, kind=demo.kind)
         result = province_provision(
             unit=unit,
             base_domain=base_domain,
@@ -160,12 +175,22 @@ def summary(*, base_domain: str, port: int) -> str:
         *(f"  {u:<18} / {DEMO_PASSWORD}   ({r.group_name})" for u, r in NATIONAL_ACCOUNTS),
     ]
     with schema_context(get_public_schema_name()):
-        provinces = {p.slug: p for p in Province.objects.provinces().prefetch_related("dialing_prefixes")}
+        provinces = {
+            p.slug: p
+            for p in Province.objects.provinces().select_related("merged_into").prefetch_related("dialing_prefixes")
+        }
     for demo in DEMO_PROVINCES:
         province = provinces.get(demo.slug)
         if province is None:
             continue
         host = f"http://{demo.slug}.{base_domain}{suffix}"
+        if province.status == Province.Status.MERGED:
+            successor = f"http://{province.merged_into.slug}.{base_domain}{suffix}{province.merged_section_path}"
+            lines += [
+                "",
+                f"{province.name}: đã sáp nhập vào {province.merged_into.name}; {host}/ chuyển về {successor}",
+            ]
+            continue
         prefixes = ", ".join(f"{p} 1022" for p in province.trunk_prefixes())
         lines += [
             "",
@@ -194,6 +219,11 @@ def summary(*, base_domain: str, port: int) -> str:
         "  .venv/bin/python manage.py call_simulate --to 02901022 --from 0912345678 --digits 2 --dial-status no-answer",
         f"Twilio: http://{base_domain}{suffix}/hooks/twilio/voice/incoming/ (dự phòng: …/voice/fallback/,"
         " trạng thái: …/voice/status/, SMS: /hooks/twilio/sms/)",
+        "",
+        "Sáp nhập theo Nghị quyết 202/2025/QH15 (chạy thử trước, rồi bỏ --dry-run; hoặc ở trang quản trị nền tảng):",
+        "  .venv/bin/python manage.py province_merge binhduong --into hochiminh --dry-run",
+        "  .venv/bin/python manage.py province_merge binhphuoc --into dongnai --dry-run",
+        f"Quản trị nền tảng (tỉnh, tạm ngừng, sao lưu, sáp nhập): http://{base_domain}{suffix}/platform/",
         "",
         f"Kiểm tra hệ thống: http://{base_domain}{suffix}/healthz",
         "=" * 72,

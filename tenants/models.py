@@ -154,14 +154,13 @@ class MergeRun(models.Model):
     """One merger of a province into its successor (`tenants.merge`), or its dry run.
 
     The data moves in one transaction: a run that fails or is interrupted leaves nothing
-    half-moved, and its row says so. Files are copied after the commit (state `files`), and a
-    run left there is resumed by running the merger again.
+    half-moved, and its row says so; running the merger again starts it afresh. Files are copied
+    before that transaction, so a committed merger never lacks them.
     """
 
     class State(models.TextChoices):
         PLANNED = "planned", _("Planned")
         RUNNING = "running", _("Running")
-        FILES = "files", _("Copying files")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed, rolled back")
 

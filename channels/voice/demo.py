@@ -31,6 +31,7 @@ from cases.defaults import CALENDAR_OFFICE, place_name
 from cases.demo import DAYS, MOBILE_PREFIXES
 from cases.models import Agency, AgencyPhone, BusinessCalendar, Callback, Category, Reporter
 from cases.sla import VN_TZ
+from channels.voice.defaults import voice_defaults_withdraw
 from channels.voice.flow import menu_of_the_hour
 from channels.voice.measures import measures_recent
 from channels.voice.models import Call, CallTransfer, IvrMenu, IvrOption, OperatorLine, Voice, VoiceSettings
@@ -309,6 +310,57 @@ LINES = {
         ),
         pickup=(("CDC", 0.79), ("SYT", 0.90), ("SNV", 0.84)),
     ),
+    # The two successors of the 2025 mergers the demo shows: after `province_merge`, calls to the
+    # merged units' numbers (0274 1022, 0271 1022) hear these menus.
+    "hochiminh": LineSpec(
+        area_code="28",
+        fallback_number="+842838221022",
+        voice=Voice.WAVENET_B,
+        day_menu=MenuSpec(
+            "Menu chính",
+            (
+                OptionSpec(
+                    "1", "Y tế, khám chữa bệnh", Action.TRANSFER, agency="SYT", category="tu-van-y-te", weight=30
+                ),
+                OptionSpec(
+                    "2",
+                    "Chính sách an sinh xã hội",
+                    Action.TRANSFER,
+                    agency="SNV",
+                    category="chinh-sach-an-sinh",
+                    weight=25,
+                ),
+                OptionSpec("3", "An ninh trật tự", Action.TRANSFER, agency="CA", category="an-ninh-trat-tu", weight=15),
+                STATUS,
+                OPERATOR,
+                REPEAT,
+            ),
+        ),
+        pickup=(("SYT", 0.86), ("SNV", 0.83), ("CA", 0.93)),
+    ),
+    "dongnai": LineSpec(
+        area_code="251",
+        fallback_number="+842513821022",
+        voice=Voice.WAVENET_A,
+        day_menu=MenuSpec(
+            "Menu chính",
+            (
+                OptionSpec("1", "Tư vấn y tế", Action.TRANSFER, agency="SYT", category="tu-van-y-te", weight=35),
+                OptionSpec(
+                    "2",
+                    "Chính sách, hỗ trợ người dân",
+                    Action.TRANSFER,
+                    agency="SNV",
+                    category="chinh-sach-an-sinh",
+                    weight=30,
+                ),
+                STATUS,
+                OPERATOR,
+                REPEAT,
+            ),
+        ),
+        pickup=(("SYT", 0.88), ("SNV", 0.84)),
+    ),
 }
 DEFAULT_PICKUP = 0.85
 # 115 nearly always answers; an operator who takes a call from the console is at the phone.
@@ -323,7 +375,9 @@ def voice_demo_ensure(slug: str, *, days: int = DAYS) -> list[str]:
     if spec is None:
         return []
     with transaction.atomic():
-        changes = _line_ensure(slug, spec)
+        # Provisioning gave the line the standard menus (channels.voice.defaults): the demo's take their place.
+        changes = voice_defaults_withdraw()
+        changes += _line_ensure(slug, spec)
         changes += _agency_phones_ensure(slug, spec)
         changes += _operator_lines_ensure(slug)
         changes += _history_ensure(slug, spec, days=days)
