@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Cross-province reports from the rollups, for national viewers and platform admins (oversight.views).
     path("oversight/", include("oversight.urls")),
+    # Provinces' status, suspension and exports, for platform admins (tenants.platform_views).
+    path("platform/", include("tenants.platform_urls")),
     # Without a CSRF token, so the public pages that show the switch can be cached for everyone
     # (cms.cache); a forged request can only change the visitor's language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

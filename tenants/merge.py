@@ -120,7 +120,8 @@ def merge_execute(run: MergeRun, *, progress: Progress | None = None) -> MergeRu
     say = progress or (lambda _line: None)
     with schema_context(get_public_schema_name()), _merge_lock(run.source_id) as locked:
         if not locked:
-            raise MergeRefused(f"Một lần sáp nhập {run.source} khác đang chạy.")
+            _run_fail(run, f"Một lần sáp nhập {run.source} khác đang chạy.")
+            raise MergeRefused(run.error)
         _interrupted_runs_close(run)
         run.refresh_from_db()
         run.source.refresh_from_db()

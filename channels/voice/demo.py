@@ -320,7 +320,30 @@ LINES = {
             "Menu chính",
             (
                 OptionSpec(
-                    "1", "Y tế, khám chữa bệnh", Action.TRANSFER, agency="SYT", category="tu-van-y-te", weight=30
+                    "1",
+                    "Y tế, khám chữa bệnh",
+                    Action.SUBMENU,
+                    weight=30,
+                    submenu=MenuSpec(
+                        "Y tế (phím 1)",
+                        (
+                            OptionSpec(
+                                "1",
+                                "Lịch tiêm chủng mở rộng",
+                                Action.ANNOUNCEMENT,
+                                text=(
+                                    "Lịch tiêm chủng mở rộng hằng tháng được niêm yết tại trạm y tế phường, xã "
+                                    "và trên cổng thông tin của Sở Y tế Thành phố."
+                                ),
+                                weight=40,
+                            ),
+                            OptionSpec(
+                                "2", "Tư vấn y tế", Action.TRANSFER, agency="SYT", category="tu-van-y-te", weight=60
+                            ),
+                            OPERATOR,
+                            REPEAT,
+                        ),
+                    ),
                 ),
                 OptionSpec(
                     "2",
@@ -345,7 +368,29 @@ LINES = {
         day_menu=MenuSpec(
             "Menu chính",
             (
-                OptionSpec("1", "Tư vấn y tế", Action.TRANSFER, agency="SYT", category="tu-van-y-te", weight=35),
+                OptionSpec(
+                    "1",
+                    "Y tế",
+                    Action.SUBMENU,
+                    weight=35,
+                    submenu=MenuSpec(
+                        "Y tế (phím 1)",
+                        (
+                            OptionSpec(
+                                "1",
+                                "Giờ làm việc của bệnh viện tỉnh",
+                                Action.ANNOUNCEMENT,
+                                text="Bệnh viện đa khoa tỉnh khám bệnh từ 7 giờ đến 17 giờ, kể cả sáng thứ Bảy.",
+                                weight=40,
+                            ),
+                            OptionSpec(
+                                "2", "Tư vấn y tế", Action.TRANSFER, agency="SYT", category="tu-van-y-te", weight=60
+                            ),
+                            OPERATOR,
+                            REPEAT,
+                        ),
+                    ),
+                ),
                 OptionSpec(
                     "2",
                     "Chính sách, hỗ trợ người dân",

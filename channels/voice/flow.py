@@ -224,6 +224,32 @@ def agency_numbers(option: IvrOption) -> list[str]:
     return list(option.agency.phones.order_by("order", "pk").values_list("number", flat=True))
 
 
+# --- A suspended province ------------------------------------------------------------------------------
+
+SUSPENDED_NOTICE = "Tổng đài 1022 tạm ngừng hoạt động. Xin quý vị thông cảm."
+SUSPENDED_RING_SECONDS = 30
+
+
+def suspended(step: Step, *, notice: str, fallback_number: str) -> VoiceResponse:
+    """The province is suspended (tenants.lifecycle): its notice, then its fallback number; no menu, no queue."""
+    response = VoiceResponse()
+    say(step, response, notice or SUSPENDED_NOTICE)
+    if not fallback_number:
+        response.hangup()
+        return response
+    say(step, response, "Xin chuyển quý vị tới số trực.")
+    # The duty officer at the fallback number stands in for the operators, and is counted as one.
+    return dial(step, response, kind=CallTransfer.Kind.OPERATOR, number=fallback_number, timeout=SUSPENDED_RING_SECONDS)
+
+
+def suspended_dial_missed(step: Step) -> VoiceResponse:
+    """Nobody answered the fallback number. The status callback makes the call a callback, owed on resumption."""
+    response = VoiceResponse()
+    say(step, response, "Số trực chưa nghe máy. Tổng đài sẽ gọi lại cho quý vị. Xin cảm ơn.")
+    response.hangup()
+    return response
+
+
 # --- Transfers --------------------------------------------------------------------------------------
 
 
@@ -270,8 +296,19 @@ def dial(
     return response
 
 
-def dial_result(step: Step, leg: int, *, option: IvrOption | None, position: int, operator_id: int | None):
-    """A `<Dial>` ended: done if someone answered, otherwise the next link of the chain."""
+def dial_result(
+    step: Step,
+    leg: int,
+    *,
+    option: IvrOption | None,
+    position: int,
+    operator_id: int | None,
+    province_suspended: bool = False,
+):
+    """A `<Dial>` ended: done if someone answered, otherwise the next link of the chain.
+
+    While the province is suspended nobody works its queue: an unanswered transfer ends the call.
+    """
     call = step.call
     transfer = CallTransfer.objects.filter(call=call, leg=leg).first()
     status = step.params.get("DialCallStatus", "")
@@ -286,6 +323,8 @@ def dial_result(step: Step, leg: int, *, option: IvrOption | None, position: int
         _answered(call, transfer, step)
         response.hangup()
         return response
+    if province_suspended:
+        return suspended_dial_missed(step)
     kind = transfer.kind if transfer else ""
     if kind == CallTransfer.Kind.OPERATOR:
         # The operator who took the call did not pick up: back to the queue, at the front of one's mind.

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
@@ -24,6 +24,7 @@ from channels.voice.fallback import fallback_answer
 from channels.voice.line import line_current
 from channels.voice.models import Call, IvrMenu, IvrOption, OperatorLine, VoiceEvent, VoiceSettings
 from channels.voice.services import FINAL_STATUSES, call_finish
+from tenants.models import Province
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,19 @@ def incoming_stepped(step: flow.Step):
     return flow.incoming(step)
 
 
+def _suspended_province() -> Province | None:
+    """The province being served, if suspended. It comes from the cached host or number lookup,
+    which a status change drops (tenants.lifecycle), so this costs no query."""
+    province = connection.tenant
+    return province if getattr(province, "status", None) == Province.Status.SUSPENDED else None
+
+
+@flow_step(first=True)
+def incoming_suspended(step: flow.Step):
+    province = connection.tenant
+    return flow.suspended(step, notice=province.suspension_notice, fallback_number=province.fallback_number)
+
+
 @province_hook
 def incoming(request: HttpRequest, line: VoiceSettings, call_sid: str) -> HttpResponse:
     """A new call: greeting and menu, with the call and the request stored by one statement.
@@ -167,6 +181,9 @@ def incoming(request: HttpRequest, line: VoiceSettings, call_sid: str) -> HttpRe
     once. A line with no menu yet sends the caller to the operators, which writes more: that
     goes the usual way.
     """
+    if _suspended_province() is not None:
+        # Recorded like any call (flow_step), then the notice and the fallback number.
+        return incoming_suspended(request)
     now = clock.now()
     if flow.menu_of_the_hour(line, now) is None:
         return incoming_stepped(request)
@@ -207,6 +224,7 @@ def dial_result(step: flow.Step, leg: int):
         option=option,
         position=_query_int(step.request, "position") or 0,
         operator_id=_query_int(step.request, "operator"),
+        province_suspended=_suspended_province() is not None,
     )
 
 

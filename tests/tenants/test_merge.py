@@ -33,6 +33,9 @@ from tenants.routing import province_for_number
 from tenants.services import province_provision
 from tests.channels.voice_support import Phone
 
+# Run alone, a module fixture would otherwise meet the development database, not the test one.
+pytestmark = pytest.mark.django_db
+
 SOURCE, TARGET = "longan", "tayninh"
 PASSWORD = "merge-test-password"
 TOKEN = "test-auth-token-tayninh-0001"
@@ -108,6 +111,7 @@ def _drop(*provinces: Province) -> None:
 def merged(django_db_setup, django_db_blocker):
     """The pair before and after: a dry run, a merger that fails and rolls back, then the merger."""
     with django_db_blocker.unblock():
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
         source = _provision(SOURCE, UnitKind.LEGACY)
         target = _provision(TARGET, UnitKind.CURRENT)
         try:
