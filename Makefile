@@ -74,8 +74,9 @@ format: $(STAMP)
 db: $(STAMP)
 	$(PY) manage.py database_ensure
 
+# Province schemas migrate side by side (TENANT_MULTIPROCESSING_* in config/settings/base.py).
 migrate: db
-	$(PY) manage.py migrate_schemas
+	$(PY) manage.py migrate_schemas --executor=multiprocessing
 
 seed: $(STAMP)
 	$(PY) manage.py seed_demo

@@ -24,7 +24,7 @@ from django.db import connection
 
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
-from bench import Benchmark, Context, Result, faq, inbox, intake, oversight, progress, sweeper, voice
+from bench import Benchmark, Context, Result, faq, inbox, intake, migrations, oversight, progress, sweeper, voice
 from cases import rules
 from cases.defaults import defaults_ensure
 from config.database import ensure_database
@@ -39,6 +39,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "voice": voice.bench_voice,
     "faq": faq.bench_faq,
     "oversight": oversight.bench_oversight,
+    "migrations": migrations.bench_migrations,
 }
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"

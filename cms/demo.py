@@ -47,6 +47,8 @@ def faq_seed(slug: str, province_name: str, hotline: str) -> list[str]:
     if home is None:
         return changes
     index = FaqIndexPage.objects.child_of(home).first()
+    # Provisioning may have made the list already (cms.services.faq_skeleton_ensure), still empty.
+    first_seed = index is None or not FaqPage.objects.child_of(index).exists()
     if index is None:
         index = home.add_child(
             instance=FaqIndexPage(
@@ -57,7 +59,8 @@ def faq_seed(slug: str, province_name: str, hotline: str) -> list[str]:
             )
         )
         changes.append(f"trang «{INDEX_TITLE}»")
-        # Filled in once, with the index: after that the texts are the admin's.
+    if first_seed:
+        # Filled in once, with the first questions: after that the texts are the admin's.
         if not home.emergency_notice:
             home.emergency_notice = demo_faq.EMERGENCY_NOTICE
             home.save(update_fields=["emergency_notice"])

@@ -6,10 +6,13 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import slugify
 
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
-from cms.models import HomePage, LookupPage, ReportPage
+from cases.search import search_fold
+from cms.models import FaqIndexPage, FaqTopic, HomePage, LookupPage, ReportPage
 from tenants.models import Province
 
 DEFAULT_INTRO = (
@@ -83,6 +86,50 @@ def _service_pages_ensure(home: HomePage) -> list[str]:
         if not model.objects.exists():
             home.add_child(instance=model(title=title, slug=slug, first_published_at=now, last_published_at=now))
             changes.append(f"trang «{title}»")
+    return changes
+
+
+FAQ_INDEX_SLUG = "cau-hoi-thuong-gap"
+FAQ_INDEX_TITLE = "Câu hỏi thường gặp"
+# What every hotline is asked about from its first day; the admin adds the province's own topics.
+FAQ_TOPICS = ("Về tổng đài 1022", "Thủ tục hành chính")
+
+
+def faq_topic_slug(name: str) -> str:
+    # "Điện, nước" → "dien-nuoc": slugify alone would drop the "Đ".
+    return slugify(search_fold(name))
+
+
+@transaction.atomic
+def faq_skeleton_ensure(*, province: Province) -> list[str]:
+    """The FAQ list under the home page and its first topics, for the admin to fill with questions.
+
+    Runs after `site_ensure`. Made once, with the list: a topic the admin deletes later stays deleted.
+    """
+    home = HomePage.objects.first()
+    if home is None or FaqIndexPage.objects.child_of(home).exists():
+        return []
+    now = timezone.now()
+    home.add_child(
+        instance=FaqIndexPage(
+            title=FAQ_INDEX_TITLE,
+            slug=FAQ_INDEX_SLUG,
+            intro=f"<p>Giải đáp những câu hỏi người dân thường gửi đến Tổng đài 1022 {escape(province.name)}.</p>",
+            # Live from the start, like the service pages: the first revision is the admin's first edit.
+            first_published_at=now,
+            last_published_at=now,
+        )
+    )
+    existing = set(FaqTopic.objects.values_list("slug", flat=True))
+    topics = [
+        FaqTopic(name=name, slug=faq_topic_slug(name), order=order)
+        for order, name in enumerate(FAQ_TOPICS)
+        if faq_topic_slug(name) not in existing
+    ]
+    FaqTopic.objects.bulk_create(topics)
+    changes = [f"trang «{FAQ_INDEX_TITLE}»"]
+    if topics:
+        changes.append(f"{len(topics)} chủ đề câu hỏi")
     return changes
 
 

@@ -12,10 +12,12 @@ from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
 from cases.defaults import defaults_ensure
-from cms.services import site_ensure, workflow_ensure
+from channels.voice.defaults import voice_defaults_ensure
+from cms.services import faq_skeleton_ensure, site_ensure, workflow_ensure
 from tenants import roles
 from tenants.models import DialingPrefix, Domain, PhoneNumber, Province
 from tenants.registry import OfficialUnit, wards_of
+from tenants.schemas import schema_prepare
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +74,28 @@ def province_provision(
 
     The schema is created and migrated when the Province row is first saved; that
     cannot run inside a transaction, so each step is atomic on its own and every
-    step checks what exists first.
+    step checks what exists first. A schema an interrupted run left behind (with or
+    without its row) is completed rather than created again.
+    """
+    result = province_register(unit=unit, base_domain=base_domain)
+    result.changes += schema_prepare(result.province.schema_name)
+    province_furnish(
+        result,
+        unit=unit,
+        base_domain=base_domain,
+        admin_username=admin_username,
+        admin_email=admin_email,
+        admin_password=admin_password,
+    )
+    logger.info("province %s provisioned, %d change(s)", result.province.schema_name, len(result.changes))
+    return result
+
+
+def province_register(*, unit: OfficialUnit, base_domain: str) -> ProvisionResult:
+    """The province's rows in the public schema: the province (and its schema), host, prefixes, numbers.
+
+    Run for one unit after another, never concurrently: which unit gets an area code that two
+    of them claim is decided by the order of the runs.
     """
     with schema_context(get_public_schema_name()):
         province, created = _province_row_ensure(unit)
@@ -85,7 +108,25 @@ def province_provision(
         if _domain_ensure(province, host):
             result.changes.append(f"tên miền {host}")
         _numbers_ensure(province, unit, result)
+    return result
 
+
+def province_furnish(
+    result: ProvisionResult,
+    *,
+    unit: OfficialUnit,
+    base_domain: str,
+    admin_username: str = "admin",
+    admin_email: str = "",
+    admin_password: str | None = None,
+) -> ProvisionResult:
+    """What the province's own schema starts with: roles, an admin, the site and its FAQ list, the
+    review workflow, agencies and categories, and a phone menu. Adds its lines to `result`.
+
+    Touches only the province's schema, so provinces can be furnished side by side.
+    """
+    province = result.province
+    host = province_host(province.slug, base_domain)
     with tenant_context(province):
         result.changes += roles.roles_sync()
         password = admin_password or secrets.token_urlsafe(12)
@@ -94,12 +135,13 @@ def province_provision(
             if not admin_password:
                 result.generated_admin_password = password
         result.changes += site_ensure(province=province, hostname=host)
+        result.changes += faq_skeleton_ensure(province=province)
         result.changes += workflow_ensure(approvers=roles.role_group(roles.PROVINCE_ADMIN))
         result.changes += defaults_ensure(
             name=province.name, division_type=province.division_type, wards=wards_of(unit)
         )
-
-    logger.info("province %s provisioned, %d change(s)", province.schema_name, len(result.changes))
+        # After the agencies and categories: the menu's keys lead to them.
+        result.changes += voice_defaults_ensure()
     return result
 
 
