@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
@@ -297,6 +298,8 @@ def test_the_merged_province_is_marked_and_cannot_be_merged_again(merged, db):
         merge_start(merged.source, merged.target, dry_run=True)
     with pytest.raises(MergeRefused):
         merge_start(merged.target, merged.target, dry_run=True)
+    with pytest.raises(CommandError, match="đã sáp nhập"):
+        call_command("province_provision", SOURCE, "--legacy")
 
 
 def test_nothing_can_be_stored_in_the_merged_units_schema_any_more(merged, db):

@@ -4,6 +4,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from tenants.models import Province
 from tenants.provision_all import AdminAccount, BatchResult, ProgressBar, default_jobs, provinces_provision_current
 from tenants.registry import UnitKind, UnknownProvince, find_unit
 from tenants.services import ProvisionResult, national_ensure, province_provision
@@ -81,6 +82,10 @@ class Command(BaseCommand):
                 f"(vietnam-provinces). Dùng slug như binhduong, hochiminh hoặc mã như 74, 79; "
                 f"thêm --legacy cho đơn vị trước 1/7/2025."
             ) from exc
+        merged = Province.objects.filter(slug=unit.slug, status=Province.Status.MERGED).select_related("merged_into")
+        if merged:
+            # Its hotline lives in its successor; provisioning would refill a schema the merger emptied.
+            raise CommandError(f"{unit.full_name} đã sáp nhập vào {merged[0].merged_into.name}; không khởi tạo lại.")
 
         national_ensure(base_domain=base_domain)
         result = province_provision(
