@@ -161,7 +161,7 @@ class MergeRun(models.Model):
     class State(models.TextChoices):
         PLANNED = "planned", _("Planned")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        DONE = "done", _("Completed")
         FAILED = "failed", _("Failed, rolled back")
 
     class Users(models.TextChoices):

@@ -82,7 +82,7 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
 # `make migrate` migrates the province schemas side by side (migrate_schemas --executor=multiprocessing):
 # this many forked processes, each handed this many schemas at a time. Measured by `python -m bench migrations`.
-TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("MIGRATION_PROCESSES", default=min(os.cpu_count() or 1, 4))
+TENANT_MULTIPROCESSING_MAX_PROCESSES = int(env("MIGRATION_PROCESSES", default="") or min(os.cpu_count() or 1, 4))
 TENANT_MULTIPROCESSING_CHUNKS = env.int("MIGRATION_CHUNKS", default=2)
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 ROOT_URLCONF = "config.urls_tenants"

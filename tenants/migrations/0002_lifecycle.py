@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('users', models.CharField(choices=[('move', 'Move the accounts to the successor'), ('disable', 'Disable the accounts')], default='move', max_length=10, verbose_name='accounts')),
                 ('dry_run', models.BooleanField(default=False, verbose_name='dry run')),
-                ('state', models.CharField(choices=[('planned', 'Planned'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed, rolled back')], default='planned', max_length=10, verbose_name='state')),
+                ('state', models.CharField(choices=[('planned', 'Planned'), ('running', 'Running'), ('done', 'Completed'), ('failed', 'Failed, rolled back')], default='planned', max_length=10, verbose_name='state')),
                 ('report', models.JSONField(blank=True, default=dict, verbose_name='report')),
                 ('error', models.TextField(blank=True, verbose_name='error')),
                 ('requested_by', models.CharField(blank=True, max_length=150, verbose_name='requested by')),
