@@ -193,12 +193,17 @@ def test_the_actions_take_post_only(admin, thanhhoa):
 
 def export_messages_take(slug: str) -> int:
     """Take this province's export tasks off the broker's default queue (nobody consumes them in tests)."""
+    return task_messages_take(province_export.name, lambda argsrepr: repr(slug) in argsrepr)
+
+
+def task_messages_take(task_name: str, matches) -> int:
+    """Take a task's queued messages whose argsrepr `matches` off the broker's default queue."""
     with app.connection_for_write() as connection:
         client = connection.default_channel.client
         found = 0
         for raw in client.lrange("celery", 0, -1):
             headers = json.loads(raw).get("headers", {})
-            if headers.get("task") == province_export.name and repr(slug) in headers.get("argsrepr", ""):
+            if headers.get("task") == task_name and matches(headers.get("argsrepr", "")):
                 client.lrem("celery", 1, raw)
                 found += 1
     return found

@@ -6,19 +6,16 @@ Bình Phước and Đồng Nai can serve.
 
 from __future__ import annotations
 
-import json
-
 from django.test import Client
 
 import pytest
 from django_tenants.utils import tenant_context
 
 from cases.models import Case
-from config.celery import app
 from tenants.models import MergeRun, Province
 from tenants.tasks import province_merge
 from tests.conftest import province
-from tests.tenants.test_platform import national
+from tests.tenants.test_platform import national, task_messages_take
 
 UNIT, SUCCESSOR = "binhphuoc", "dongnai"
 MERGE = f"/platform/{UNIT}/sap-nhap/"
@@ -26,15 +23,7 @@ MERGE = f"/platform/{UNIT}/sap-nhap/"
 
 def merge_messages_take(run_id: int) -> int:
     """Take the run's task off the broker's default queue (no worker consumes it in tests)."""
-    with app.connection_for_write() as connection:
-        client = connection.default_channel.client
-        found = 0
-        for raw in client.lrange("celery", 0, -1):
-            headers = json.loads(raw).get("headers", {})
-            if headers.get("task") == province_merge.name and headers.get("argsrepr") == repr((run_id,)):
-                client.lrem("celery", 1, raw)
-                found += 1
-    return found
+    return task_messages_take(province_merge.name, lambda argsrepr: argsrepr == repr((run_id,)))
 
 
 @pytest.fixture
